@@ -1,0 +1,146 @@
+/*
+ * The fixed wire format: PHP's serialize() bytes, produced by PHP's own
+ * serializer with serialize_precision pinned, so that every server writes
+ * the same bytes whatever its ini settings or loaded extensions (phpredis,
+ * igbinary and msgpack never take part). Reading refuses bytes someone else
+ * wrote instead of guessing, unless legacy_formats asks for the guess.
+ */
+#ifdef HAVE_CONFIG_H
+# include "config.h"
+#endif
+
+#include "php.h"
+#include "zend_exceptions.h"
+#include "zend_smart_str.h"
+#include "ext/standard/php_var.h"
+#include "ext/json/php_json.h"
+
+#include "../php_wxredis.h"
+#include "../core/wx_sniff.h"
+
+zend_string *wx_codec_encode(zval *value)
+{
+    php_serialize_data_t var_hash;
+    smart_str buf = {0};
+    zend_long precision = PG(serialize_precision);
+
+    /* -1 = shortest round-tripping repr: 0.1 is d:0.1; on every server */
+    PG(serialize_precision) = -1;
+    PHP_VAR_SERIALIZE_INIT(var_hash);
+    php_var_serialize(&buf, value, &var_hash);
+    PHP_VAR_SERIALIZE_DESTROY(var_hash);
+    PG(serialize_precision) = precision;
+
+    if (EG(exception)) {
+        smart_str_free(&buf);
+        return NULL; /* e.g. "Serialization of 'Closure' is not allowed" */
+    }
+    if (!buf.s) {
+        wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CACHE_ERR_SERIALIZE, "value could not be serialized");
+        return NULL;
+    }
+    return smart_str_extract(&buf);
+}
+
+/* Unserialize bytes already known to be well-formed PHP serialize syntax.
+ * Remaining failures (a class refusing __unserialize, depth limits) turn
+ * into CacheException, never a warning. */
+static zend_result wx_codec_unserialize(const wx_codec_t *codec, zend_string *key,
+                                        const char *buf, size_t len, zval *out)
+{
+    zend_error_handling eh;
+    zend_class_entry *ce = wx_bridge_class(WX_BRIDGE_CACHE_EXCEPTION);
+
+    if (!ce) {
+        return FAILURE;
+    }
+    ZVAL_UNDEF(out);
+    zend_replace_error_handling(EH_THROW, ce, &eh);
+    php_unserialize_with_options(out, buf, len, codec->unserialize_options, "WxRedis\\Cache::get");
+    zend_restore_error_handling(&eh);
+    if (EG(exception)) {
+        zval_ptr_dtor(out);
+        ZVAL_UNDEF(out);
+        return FAILURE;
+    }
+    if (Z_TYPE_P(out) == IS_FALSE && !(len == 4 && memcmp(buf, "b:0;", 4) == 0)) {
+        zval_ptr_dtor(out);
+        wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CACHE_ERR_CORRUPT,
+            "value under key \"%s\" is PHP serialize() data that does not load (%zu bytes)",
+            ZSTR_VAL(key), len);
+        return FAILURE;
+    }
+    return SUCCESS;
+}
+
+static zend_result wx_codec_legacy(zend_string *key, wx_format_t fmt,
+                                   const char *buf, size_t len, zval *out)
+{
+    switch (fmt) {
+    case WX_FORMAT_EMPTY:
+    case WX_FORMAT_RAW:
+        ZVAL_STRINGL(out, buf, len);
+        return SUCCESS;
+    case WX_FORMAT_JSON:
+        if (php_json_decode_ex(out, buf, len, PHP_JSON_OBJECT_AS_ARRAY, 512) == SUCCESS) {
+            return SUCCESS;
+        }
+        break;
+    case WX_FORMAT_IGBINARY: {
+        zval fn, arg;
+        if (!zend_hash_str_exists(&module_registry, "igbinary", sizeof("igbinary") - 1)) {
+            wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CACHE_ERR_FORMAT,
+                "value under key \"%s\" is in igbinary format, and legacy_formats cannot decode it "
+                "because the igbinary extension is not loaded", ZSTR_VAL(key));
+            return FAILURE;
+        }
+        ZVAL_STRING(&fn, "igbinary_unserialize");
+        ZVAL_STRINGL(&arg, buf, len);
+        ZVAL_UNDEF(out);
+        call_user_function(NULL, NULL, &fn, out, 1, &arg);
+        zval_ptr_dtor(&fn);
+        zval_ptr_dtor(&arg);
+        if (!EG(exception) && !Z_ISUNDEF_P(out)) {
+            return SUCCESS;
+        }
+        zval_ptr_dtor(out);
+        return FAILURE;
+    }
+    default:
+        break;
+    }
+    wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CACHE_ERR_FORMAT,
+        "value under key \"%s\" is in %s format, which legacy_formats does not decode",
+        ZSTR_VAL(key), wx_sniff_format_name(fmt));
+    return FAILURE;
+}
+
+zend_result wx_codec_decode(const wx_codec_t *codec, zend_string *key,
+                            const char *buf, size_t len, zval *out)
+{
+    wx_format_t fmt;
+
+    /* the common case first: our own bytes */
+    if (wx_sniff_is_php((const unsigned char *) buf, len, 0)) {
+        return wx_codec_unserialize(codec, key, buf, len, out);
+    }
+    fmt = wx_sniff_format((const unsigned char *) buf, len);
+    WXREDIS_G(cache_stats).format_errors++;
+    if (codec->legacy_formats) {
+        return wx_codec_legacy(key, fmt, buf, len, out);
+    }
+    wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CACHE_ERR_FORMAT,
+        "value under key \"%s\" is not in wxredis format (PHP serialize): it looks like %s "
+        "(%zu bytes), probably written by phpredis or Symfony with another serializer; "
+        "set the legacy_formats option to read it during a migration",
+        ZSTR_VAL(key), wx_sniff_format_name(fmt), len);
+    return FAILURE;
+}
+
+void wx_codec_dtor(wx_codec_t *codec)
+{
+    if (codec->unserialize_options) {
+        zend_array_destroy(codec->unserialize_options);
+        codec->unserialize_options = NULL;
+    }
+}

@@ -1,0 +1,105 @@
+/*
+ * wxredis: WeChat Open Platform credentials in Redis.
+ * Shared declarations of the Zend glue (ext/wxredis.c and the files in ext/php).
+ */
+#ifndef PHP_WXREDIS_H
+#define PHP_WXREDIS_H
+
+#ifdef HAVE_CONFIG_H
+# include "config.h"
+#endif
+
+#include "php.h"
+#include "core/wx_conn.h"
+
+#define PHP_WXREDIS_VERSION "0.1.0"
+
+extern zend_module_entry wxredis_module_entry;
+#define phpext_wxredis_ptr &wxredis_module_entry
+
+/* Per-process counters, reported by WxRedis\Cache::stats(). */
+typedef struct {
+    zend_long hits;
+    zend_long misses;
+    zend_long writes;
+    zend_long deletes;
+    zend_long errors;       /* exceptions thrown by cache operations */
+    zend_long format_errors;
+} wx_cache_stats_t;
+
+ZEND_BEGIN_MODULE_GLOBALS(wxredis)
+    HashTable        pool;        /* persistent connections: opts key -> wx_conn_t* */
+    wx_conn_stats_t  conn_stats;  /* shared by every connection of the process */
+    wx_cache_stats_t cache_stats;
+ZEND_END_MODULE_GLOBALS(wxredis)
+
+ZEND_EXTERN_MODULE_GLOBALS(wxredis)
+#define WXREDIS_G(v) ZEND_MODULE_GLOBALS_ACCESSOR(wxredis, v)
+
+/* Internal classes (registered in MINIT). */
+extern zend_class_entry *wx_ce_Exception;       /* interface WxRedis\Exception */
+extern zend_class_entry *wx_ce_CryptException;
+extern zend_class_entry *wx_ce_CacheBase;
+
+/* Classes declared lazily by the PSR bridge (ext/wxredis.c), so that they
+ * implement whichever psr/simple-cache the application autoloads. */
+typedef enum {
+    WX_BRIDGE_CACHE = 0,
+    WX_BRIDGE_CACHE_EXCEPTION,
+    WX_BRIDGE_INVALID_ARGUMENT,
+    WX_BRIDGE_COUNT
+} wx_bridge_class_t;
+
+/* The class entry, declaring it now if needed; NULL with an exception set
+ * if that failed. */
+zend_class_entry *wx_bridge_class(wx_bridge_class_t which);
+
+/* Throw ce (or, for the bridge, the lazily declared class) with a
+ * printf-style message. */
+ZEND_COLD void wx_throw(zend_class_entry *ce, zend_long code, const char *fmt, ...)
+    ZEND_ATTRIBUTE_FORMAT(printf, 3, 4);
+ZEND_COLD void wx_throw_bridge(wx_bridge_class_t which, zend_long code, const char *fmt, ...)
+    ZEND_ATTRIBUTE_FORMAT(printf, 3, 4);
+
+/* Registration, one per PHP class file, called from MINIT. */
+void wx_exceptions_register(void);
+void wx_cache_register(void);
+void wx_message_crypt_register(void);
+
+/* pool.c: per-process persistent connections. */
+void       wx_pool_init(HashTable *pool);
+void       wx_pool_destroy(HashTable *pool);
+/* A connection for opts: from the pool when persistent (shared, owned by
+ * the pool), else a new one the caller frees with wx_conn_free. NULL only
+ * on out-of-memory. */
+wx_conn_t *wx_pool_acquire(const wx_conn_opts_t *opts, bool persistent);
+zend_long  wx_pool_size(void);
+
+/* codec.c: the fixed wire format. */
+typedef struct {
+    HashTable *unserialize_options; /* {"allowed_classes": ...} or NULL = all */
+    bool       legacy_formats;
+} wx_codec_t;
+
+/* PHP serialize() bytes of value, with serialize_precision pinned to -1 so
+ * every server writes the same bytes. NULL with an exception on failure. */
+zend_string *wx_codec_encode(zval *value);
+/* Decode stored bytes into out. FAILURE with a CacheException naming key
+ * and the detected format when the bytes are not ours (unless
+ * legacy_formats allows that format). */
+zend_result  wx_codec_decode(const wx_codec_t *codec, zend_string *key,
+                             const char *buf, size_t len, zval *out);
+void         wx_codec_dtor(wx_codec_t *codec);
+
+/* Exception codes of WxRedis\CacheException / InvalidArgumentException
+ * (also WxRedis\Cache::ERROR_* constants). Connection failures use the
+ * wx_conn_status_t value (1..8). */
+#define WX_CACHE_ERR_FORMAT      20  /* bytes under a key are not ours */
+#define WX_CACHE_ERR_CORRUPT     21  /* looks like PHP serialize but does not load */
+#define WX_CACHE_ERR_SERIALIZE   22  /* the value cannot be serialized */
+#define WX_CACHE_ERR_UNSAFE      23  /* clear() without a prefix */
+#define WX_CACHE_ERR_KEY         30  /* invalid key */
+#define WX_CACHE_ERR_TTL         31  /* invalid TTL */
+#define WX_CACHE_ERR_ARGUMENT    32  /* invalid option / DSN / iterable */
+
+#endif
