@@ -1,0 +1,322 @@
+/*
+ * wx_xml: hardened libxml2 parsing into wx_xml_node_t. See wx_xml.h.
+ *
+ * libxml2 drives SAX2 callbacks of our own that build the tree directly: no
+ * libxml2 DOM is built and then copied (half the allocations), and, more
+ * important, we see the DOCTYPE as an event and stop the parser right there,
+ * before the internal subset is read. Our SAX handler has no entityDecl,
+ * getEntity, resolveEntity or externalSubset, so even if a DOCTYPE slipped
+ * through nothing could be declared, loaded or expanded.
+ */
+#include "wx_xml.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/xmlerror.h>
+
+typedef struct {
+    xmlParserCtxtPtr ctxt;
+    wx_xml_node_t *root;
+    wx_xml_node_t *cur;       /* innermost open element */
+    unsigned depth;
+    unsigned max_depth;
+    int failed;               /* set by our own checks (DOCTYPE, depth, memory) */
+    int have_xml_error;       /* first libxml2 error captured in msg */
+    char msg[WX_ERRMSG_SIZE];
+} wx_xml_state_t;
+
+static void wx_xml_fail(wx_xml_state_t *st, const char *msg)
+{
+    if (!st->failed && !st->have_xml_error) {
+        snprintf(st->msg, sizeof(st->msg), "%s", msg);
+    }
+    st->failed = 1;
+    xmlStopParser(st->ctxt);
+}
+
+static void wx_node_free_one(wx_xml_node_t *n)
+{
+    if (n->text_cap_ > 0) {
+        free((void *)n->text);
+    }
+    free(n);
+}
+
+void wx_xml_free(wx_xml_node_t *root)
+{
+    wx_xml_node_t *cur = root;
+
+    /* Post-order walk without recursion: depth never costs stack. */
+    while (cur != NULL) {
+        wx_xml_node_t *next, *parent;
+        if (cur->children != NULL) {
+            wx_xml_node_t *c = cur->children;
+            cur->children = NULL;
+            cur = c;
+            continue;
+        }
+        next = cur->next;
+        parent = cur->parent;
+        if (cur == root) {
+            wx_node_free_one(cur);
+            break;
+        }
+        wx_node_free_one(cur);
+        cur = next != NULL ? next : parent;
+    }
+}
+
+/* ---------------------------------------------------------------- SAX */
+
+static void wx_sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                         const xmlChar *URI, int nb_namespaces, const xmlChar **namespaces,
+                         int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+    wx_xml_state_t *st = ctx;
+    size_t llen = strlen((const char *)localname);
+    size_t plen = prefix != NULL ? strlen((const char *)prefix) : 0;
+    size_t nlen = plen > 0 ? plen + 1 + llen : llen;
+    wx_xml_node_t *n;
+    char *name;
+
+    (void)URI; (void)nb_namespaces; (void)namespaces;
+    (void)nb_attributes; (void)nb_defaulted; (void)attributes;
+
+    if (st->failed) {
+        return;
+    }
+    if (st->depth + 1 > st->max_depth) {
+        char m[96];
+        snprintf(m, sizeof(m), "XML nesting deeper than %u levels is refused", st->max_depth);
+        wx_xml_fail(st, m);
+        return;
+    }
+    /* node and its name in one allocation */
+    n = malloc(sizeof(*n) + nlen + 1);
+    if (n == NULL) {
+        wx_xml_fail(st, "out of memory while building the XML tree");
+        return;
+    }
+    memset(n, 0, sizeof(*n));
+    name = (char *)(n + 1);
+    if (plen > 0) {
+        memcpy(name, prefix, plen);
+        name[plen] = ':';
+        memcpy(name + plen + 1, localname, llen);
+    } else {
+        memcpy(name, localname, llen);
+    }
+    name[nlen] = '\0';
+    n->name = name;
+    n->name_len = nlen;
+    n->text = "";
+    n->parent = st->cur;
+
+    if (st->cur == NULL) {
+        st->root = n;               /* libxml2 refuses a second root itself */
+    } else {
+        if (st->cur->last_child_ != NULL) {
+            st->cur->last_child_->next = n;
+        } else {
+            st->cur->children = n;
+        }
+        st->cur->last_child_ = n;
+        st->cur->nchildren++;
+    }
+    st->cur = n;
+    st->depth++;
+}
+
+static void wx_sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                       const xmlChar *URI)
+{
+    wx_xml_state_t *st = ctx;
+    (void)localname; (void)prefix; (void)URI;
+    if (st->failed || st->cur == NULL) {
+        return;
+    }
+    st->cur = st->cur->parent;
+    st->depth--;
+}
+
+/* Text and CDATA: appended to the open element's own text. Text outside
+ * the root can only be whitespace (libxml2 rejects anything else). */
+static void wx_sax_text(void *ctx, const xmlChar *ch, int len)
+{
+    wx_xml_state_t *st = ctx;
+    wx_xml_node_t *n = st->cur;
+    size_t need;
+
+    if (st->failed || n == NULL || len <= 0) {
+        return;
+    }
+    need = n->text_len + (size_t)len + 1;
+    if (need > n->text_cap_) {
+        size_t cap = n->text_cap_ > 0 ? n->text_cap_ : 32;
+        char *p;
+        while (cap < need) {
+            cap *= 2;
+        }
+        p = n->text_cap_ > 0 ? realloc((void *)n->text, cap) : malloc(cap);
+        if (p == NULL) {
+            wx_xml_fail(st, "out of memory while building the XML tree");
+            return;
+        }
+        n->text = p;
+        n->text_cap_ = cap;
+    }
+    memcpy((char *)n->text + n->text_len, ch, (size_t)len);
+    n->text_len += (size_t)len;
+    ((char *)n->text)[n->text_len] = '\0';
+}
+
+static void wx_sax_doctype(void *ctx, const xmlChar *name, const xmlChar *ExternalID,
+                           const xmlChar *SystemID)
+{
+    (void)name; (void)ExternalID; (void)SystemID;
+    wx_xml_fail(ctx, "XML with a DOCTYPE is refused (no DTDs or entities are accepted)");
+}
+
+/* Structured errors stay with us: libxml2 prints nothing. Keep the first,
+ * which is the cause; later ones are usually consequences. */
+static void wx_sax_error(void *ctx, xmlErrorPtr e)
+{
+    wx_xml_state_t *st = ctx;
+    size_t n;
+
+    if (st == NULL || e == NULL || st->have_xml_error || st->failed) {
+        return;
+    }
+    if (e->level < XML_ERR_ERROR) {
+        return;                     /* warnings do not make a document invalid */
+    }
+    snprintf(st->msg, sizeof(st->msg), "malformed XML at line %d: %s", e->line,
+             e->message != NULL ? e->message : "unknown libxml2 error");
+    n = strlen(st->msg);
+    while (n > 0 && (st->msg[n - 1] == '\n' || st->msg[n - 1] == ' ')) {
+        st->msg[--n] = '\0';
+    }
+    st->have_xml_error = 1;
+}
+
+static void wx_sax_init(xmlSAXHandler *sax)
+{
+    memset(sax, 0, sizeof(*sax));
+    sax->initialized = XML_SAX2_MAGIC;  /* SAX2 + serror honoured */
+    sax->startElementNs = wx_sax_start;
+    sax->endElementNs = wx_sax_end;
+    sax->characters = wx_sax_text;
+    sax->ignorableWhitespace = wx_sax_text;
+    sax->cdataBlock = wx_sax_text;
+    sax->internalSubset = wx_sax_doctype;
+    sax->serror = wx_sax_error;
+    /* Deliberately NULL: entityDecl, getEntity, getParameterEntity,
+     * resolveEntity, externalSubset, reference, attributeDecl,
+     * elementDecl, notationDecl, unparsedEntityDecl, startDocument
+     * (no libxml2 document is ever created), warning/error/fatalError. */
+}
+
+/* ---------------------------------------------------------------- API */
+
+wx_crypt_status_t wx_xml_parse(const char *buf, size_t len, const wx_xml_limits_t *limits,
+                               wx_xml_node_t **root, wx_error_t *err)
+{
+    xmlSAXHandler sax;
+    wx_xml_state_t st;
+    size_t max_bytes = WX_XML_DEFAULT_MAX_BYTES;
+    size_t first;
+    int rc;
+    const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
+    /* not set, on purpose: XML_PARSE_NOENT (substitute entities),
+     * XML_PARSE_DTDLOAD, XML_PARSE_DTDATTR, XML_PARSE_DTDVALID,
+     * XML_PARSE_XINCLUDE, XML_PARSE_HUGE (keeps libxml2's own limits),
+     * XML_PARSE_RECOVER (errors are errors) */
+
+    *root = NULL;
+    memset(&st, 0, sizeof(st));
+    st.max_depth = WX_XML_DEFAULT_MAX_DEPTH;
+    if (limits != NULL) {
+        if (limits->max_bytes > 0) {
+            max_bytes = limits->max_bytes;
+        }
+        if (limits->max_depth > 0) {
+            st.max_depth = limits->max_depth;
+        }
+    }
+    if (len > max_bytes) {
+        return wx_error_set(err, WX_CRYPT_ERR_PARSE_XML,
+                            "XML of %zu bytes refused: the limit is %zu bytes", len, max_bytes);
+    }
+    if (len == 0 || buf == NULL) {
+        return wx_error_set(err, WX_CRYPT_ERR_PARSE_XML, "XML is empty");
+    }
+    if (len > INT32_MAX) {
+        return wx_error_set(err, WX_CRYPT_ERR_PARSE_XML, "XML of %zu bytes is too large", len);
+    }
+
+    wx_sax_init(&sax);
+    /* The first bytes go in at creation so libxml2 can detect the encoding. */
+    first = len < 4 ? len : 4;
+    st.ctxt = xmlCreatePushParserCtxt(&sax, &st, buf, (int)first, NULL);
+    if (st.ctxt == NULL) {
+        return wx_error_set(err, WX_CRYPT_ERR_PARSE_XML, "libxml2 could not create a parser");
+    }
+    xmlCtxtUseOptions(st.ctxt, options);
+    rc = xmlParseChunk(st.ctxt, buf + first, (int)(len - first), 1);
+
+    if (!st.failed && !st.have_xml_error && (rc != 0 || !st.ctxt->wellFormed)) {
+        /* an error that did not reach our handler */
+        const xmlError *e = xmlCtxtGetLastError(st.ctxt);
+        snprintf(st.msg, sizeof(st.msg), "malformed XML: %s",
+                 e != NULL && e->message != NULL ? e->message : "libxml2 reported an error");
+        st.have_xml_error = 1;
+    }
+    if (!st.failed && !st.have_xml_error && st.root == NULL) {
+        snprintf(st.msg, sizeof(st.msg), "XML has no root element");
+        st.failed = 1;
+    }
+    if (st.ctxt->myDoc != NULL) {      /* not expected: we have no startDocument */
+        xmlFreeDoc(st.ctxt->myDoc);
+        st.ctxt->myDoc = NULL;
+    }
+    xmlFreeParserCtxt(st.ctxt);
+
+    if (st.failed || st.have_xml_error) {
+        size_t n = strlen(st.msg);
+        while (n > 0 && (st.msg[n - 1] == '\n' || st.msg[n - 1] == ' ')) {
+            st.msg[--n] = '\0';
+        }
+        wx_xml_free(st.root);
+        return wx_error_set(err, WX_CRYPT_ERR_PARSE_XML, "%s", st.msg);
+    }
+    *root = st.root;
+    if (err != NULL) {
+        err->code = WX_CRYPT_OK;
+        err->msg[0] = '\0';
+    }
+    return WX_CRYPT_OK;
+}
+
+const wx_xml_node_t *wx_xml_child_n(const wx_xml_node_t *node, const char *name,
+                                    size_t name_len)
+{
+    const wx_xml_node_t *c;
+    if (node == NULL) {
+        return NULL;
+    }
+    for (c = node->children; c != NULL; c = c->next) {
+        if (c->name_len == name_len && memcmp(c->name, name, name_len) == 0) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+const wx_xml_node_t *wx_xml_child(const wx_xml_node_t *node, const char *name)
+{
+    return wx_xml_child_n(node, name, strlen(name));
+}

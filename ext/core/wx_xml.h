@@ -1,0 +1,78 @@
+/*
+ * wx_xml: hardened parsing of WeChat XML (callback bodies and decrypted
+ * messages) into a small tree of our own.
+ *
+ * WeChat XML is tiny and flat: <xml> with a handful of elements, values in
+ * CDATA or not, occasionally one nested level (<info> of
+ * notify_third_fasteregister). Hostile input is the concern, so:
+ *   - input over a size limit is refused before libxml2 sees it;
+ *   - a document with a DOCTYPE is refused the moment libxml2 reports it,
+ *     before its internal subset is read: no entity is ever declared, so none
+ *     can be expanded (billion laughs) or fetched (XXE); only the five built-in
+ *     entities and character references exist;
+ *   - no DTD loading, no attribute defaults, no network, no XInclude;
+ *   - nesting deeper than a limit is refused;
+ *   - malformed XML is an error carrying libxml2's message; libxml2 never
+ *     prints (a per-context structured error handler, no global state is
+ *     touched, xmlCleanupParser is never called: PHP's ext/libxml shares the
+ *     library);
+ *   - on any error no tree is returned, never a partial one.
+ * Errors use the wx_crypt codes: -40002 (WX_CRYPT_ERR_PARSE_XML).
+ */
+#ifndef WX_XML_H
+#define WX_XML_H
+
+#include <stddef.h>
+
+#include "wx_crypt.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WX_XML_DEFAULT_MAX_BYTES ((size_t)4 << 20) /* 4 MiB */
+#define WX_XML_DEFAULT_MAX_DEPTH 32u
+
+typedef struct {
+    size_t max_bytes;     /* 0: WX_XML_DEFAULT_MAX_BYTES */
+    unsigned max_depth;   /* 0: WX_XML_DEFAULT_MAX_DEPTH; the root is depth 1 */
+} wx_xml_limits_t;
+
+typedef struct wx_xml_node_s wx_xml_node_t;
+
+struct wx_xml_node_s {
+    const char *name;         /* qualified element name, NUL-terminated */
+    size_t name_len;
+    const char *text;         /* the element's own text and CDATA, concatenated in
+                                 document order (not its children's); never NULL,
+                                 NUL-terminated, may contain NUL bytes (&#0; is
+                                 refused by libxml2, but count on text_len) */
+    size_t text_len;
+    wx_xml_node_t *children;  /* first child element, NULL if none */
+    wx_xml_node_t *next;      /* next sibling element */
+    wx_xml_node_t *parent;
+    size_t nchildren;
+    size_t text_cap_;         /* internal: allocated size of text, 0 if static */
+    wx_xml_node_t *last_child_; /* internal: append point while parsing */
+};
+
+/*
+ * Parse buf[0..len) into *root (the document element). limits may be NULL.
+ * Returns WX_CRYPT_OK or WX_CRYPT_ERR_PARSE_XML with err filled.
+ */
+wx_crypt_status_t wx_xml_parse(const char *buf, size_t len, const wx_xml_limits_t *limits,
+                               wx_xml_node_t **root, wx_error_t *err);
+
+/* Free a tree returned by wx_xml_parse (iteratively; NULL is fine). */
+void wx_xml_free(wx_xml_node_t *root);
+
+/* First child element named name (exact, case-sensitive), or NULL. */
+const wx_xml_node_t *wx_xml_child(const wx_xml_node_t *node, const char *name);
+const wx_xml_node_t *wx_xml_child_n(const wx_xml_node_t *node, const char *name,
+                                    size_t name_len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WX_XML_H */
