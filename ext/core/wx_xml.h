@@ -34,7 +34,8 @@ extern "C" {
 #define WX_XML_DEFAULT_MAX_DEPTH 32u
 
 typedef struct {
-    size_t max_bytes;     /* 0: WX_XML_DEFAULT_MAX_BYTES */
+    size_t max_bytes;     /* 0: WX_XML_DEFAULT_MAX_BYTES. libxml2's own limits
+                             (no XML_PARSE_HUGE) still stop documents near 10 MB */
     unsigned max_depth;   /* 0: WX_XML_DEFAULT_MAX_DEPTH; the root is depth 1 */
 } wx_xml_limits_t;
 

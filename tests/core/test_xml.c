@@ -1,0 +1,434 @@
+/*
+ * Unit tests of ext/core/wx_xml (TAP): WeChat shapes, CDATA and text,
+ * nesting, and hostile input: DOCTYPE, external entities (nothing may be
+ * fetched), billion laughs, 10 MB, depth, malformed; libxml2 must stay silent.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "wx_xml.h"
+#include "wx_test.h"
+
+#define S(lit) (lit), (sizeof(lit) - 1)
+
+static wx_crypt_status_t parse(const char *buf, size_t len, const wx_xml_limits_t *lim,
+                               wx_xml_node_t **root, wx_error_t *err)
+{
+    *root = (wx_xml_node_t *)1;  /* must be reset to NULL on error */
+    return wx_xml_parse(buf, len, lim, root, err);
+}
+
+static int text_is(const wx_xml_node_t *n, const char *want)
+{
+    return n != NULL && n->text != NULL && n->text_len == strlen(want)
+        && memcmp(n->text, want, n->text_len) == 0 && n->text[n->text_len] == '\0';
+}
+
+/* Refused: -40002, no tree, a message. */
+static int refused(const char *buf, size_t len, const wx_xml_limits_t *lim, wx_error_t *err)
+{
+    wx_xml_node_t *root;
+    wx_crypt_status_t st = parse(buf, len, lim, &root, err);
+    if (st == WX_CRYPT_OK) {
+        wx_xml_free(root);
+        return 0;
+    }
+    return st == WX_CRYPT_ERR_PARSE_XML && root == NULL && err->code == st && err->msg[0] != '\0';
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---------------------------------------------------------------- shapes */
+
+static void test_ticket(void)
+{
+    static const char cdata[] =
+        "<xml><AppId><![CDATA[wx1234567890abcdef]]></AppId>\n"
+        "<CreateTime>1413192605</CreateTime>\n"
+        "<InfoType><![CDATA[component_verify_ticket]]></InfoType>\n"
+        "<ComponentVerifyTicket><![CDATA[ticket@@@abc-DEF_123]]></ComponentVerifyTicket>\n</xml>";
+    static const char plain[] =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xml><AppId>wx1234567890abcdef</AppId>"
+        "<CreateTime>1413192605</CreateTime><InfoType>component_verify_ticket</InfoType>"
+        "<ComponentVerifyTicket>ticket@@@abc-DEF_123</ComponentVerifyTicket></xml>\n";
+    const char *docs[2] = { cdata, plain };
+    size_t lens[2] = { sizeof(cdata) - 1, sizeof(plain) - 1 };
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        wx_xml_node_t *root = NULL;
+        wx_error_t err;
+        wx_crypt_status_t st = parse(docs[i], lens[i], NULL, &root, &err);
+        WX_CHECK(st == WX_CRYPT_OK && root != NULL && strcmp(root->name, "xml") == 0
+                 && root->nchildren == 4 && root->parent == NULL,
+                 "ticket push (%s): root xml with 4 children", i ? "plain text" : "CDATA");
+        WX_CHECK(text_is(wx_xml_child(root, "AppId"), "wx1234567890abcdef")
+                 && text_is(wx_xml_child(root, "CreateTime"), "1413192605")
+                 && text_is(wx_xml_child(root, "InfoType"), "component_verify_ticket")
+                 && text_is(wx_xml_child(root, "ComponentVerifyTicket"), "ticket@@@abc-DEF_123"),
+                 "ticket push (%s): every value", i ? "plain text" : "CDATA");
+        WX_CHECK(wx_xml_child(root, "ToUserName") == NULL && wx_xml_child(root, "appid") == NULL
+                 && wx_xml_child(NULL, "AppId") == NULL
+                 && wx_xml_child_n(root, "AppIdX", 5) == wx_xml_child(root, "AppId"),
+                 "child lookup: exact, case-sensitive, NULL-safe, length-based");
+        wx_xml_free(root);
+    }
+}
+
+static void test_nested(void)
+{
+    static const char doc[] =
+        "<xml><AppId><![CDATA[wxcomponent]]></AppId><CreateTime>1535442403</CreateTime>"
+        "<InfoType><![CDATA[notify_third_fasteregister]]></InfoType>"
+        "<appid>wxminiapp</appid><status>0</status><auth_code>xxxxx</auth_code>"
+        "<msg>OK</msg><info><name><![CDATA[Company]]></name><code><![CDATA[1234]]></code>"
+        "<code_type>1</code_type><legal_persona_wechat><![CDATA[wx]]></legal_persona_wechat>"
+        "<legal_persona_name><![CDATA[\xe5\xbc\xa0\xe4\xb8\x89]]></legal_persona_name>"
+        "<component_phone><![CDATA[1234567]]></component_phone></info></xml>";
+    wx_xml_node_t *root = NULL;
+    const wx_xml_node_t *info, *c;
+    wx_error_t err;
+    wx_crypt_status_t st = parse(S(doc), NULL, &root, &err);
+    size_t count = 0;
+
+    info = wx_xml_child(root, "info");
+    WX_CHECK(st == WX_CRYPT_OK && root->nchildren == 8 && info != NULL && info->nchildren == 6
+             && info->parent == root, "fasteregister: nested <info> with 6 children");
+    WX_CHECK(text_is(wx_xml_child(info, "legal_persona_name"), "\xe5\xbc\xa0\xe4\xb8\x89")
+             && text_is(wx_xml_child(info, "code_type"), "1")
+             && text_is(wx_xml_child(root, "appid"), "wxminiapp"),
+             "fasteregister: nested values, UTF-8 kept, lower-case names");
+    for (c = info->children; c != NULL; c = c->next) {
+        count++;
+    }
+    WX_CHECK(count == 6 && strcmp(info->children->name, "name") == 0, "children in document order");
+    wx_xml_free(root);
+}
+
+static void test_text(void)
+{
+    wx_xml_node_t *root = NULL;
+    wx_error_t err;
+    wx_crypt_status_t st;
+
+    st = parse(S("<a>x<![CDATA[<y>&amp;]]>z<b>inner</b>tail</a>"), NULL, &root, &err);
+    WX_CHECK(st == WX_CRYPT_OK && text_is(root, "x<y>&amp;ztail") && text_is(root->children, "inner"),
+             "own text: text and CDATA concatenated, children's text excluded, CDATA raw");
+    wx_xml_free(root);
+    st = parse(S("<a>&lt;&amp;&gt;&quot;&apos;&#x4e2d;&#20013;</a>"), NULL, &root, &err);
+    WX_CHECK(st == WX_CRYPT_OK && text_is(root, "<&>\"'\xe4\xb8\xad\xe4\xb8\xad"),
+             "the five built-in entities and character references");
+    wx_xml_free(root);
+    st = parse(S("<a><b/><c></c><d> </d></a>"), NULL, &root, &err);
+    WX_CHECK(st == WX_CRYPT_OK && text_is(wx_xml_child(root, "b"), "") && text_is(wx_xml_child(root, "c"), "")
+             && text_is(wx_xml_child(root, "d"), " "), "empty elements have empty, non-NULL text");
+    wx_xml_free(root);
+    st = parse(S("<!-- c --><?pi x?><a k=\"v\"><!-- c -->v<?pi y?>w</a><!-- c -->"), NULL, &root, &err);
+    WX_CHECK(st == WX_CRYPT_OK && text_is(root, "vw") && root->nchildren == 0,
+             "comments, PIs and attributes ignored");
+    wx_xml_free(root);
+    st = parse(S("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>\xe9</a>"), NULL, &root, &err);
+    WX_CHECK(st == WX_CRYPT_OK && text_is(root, "\xc3\xa9"), "declared encoding converted to UTF-8");
+    wx_xml_free(root);
+    st = parse(S("<x:a xmlns:x=\"urn:x\"><x:b>1</x:b><c>2</c></x:a>"), NULL, &root, &err);
+    WX_CHECK(st == WX_CRYPT_OK && strcmp(root->name, "x:a") == 0 && text_is(wx_xml_child(root, "x:b"), "1"),
+             "prefixed names kept qualified");
+    wx_xml_free(root);
+    {
+        /* long text arrives in several SAX chunks */
+        size_t n = 100000, i;
+        char *big = malloc(n + 16);
+        memcpy(big, "<a>", 3);
+        for (i = 0; i < n; i++) {
+            big[3 + i] = (char)('a' + i % 26);
+        }
+        memcpy(big + 3 + n, "</a>", 4);
+        st = parse(big, n + 7, NULL, &root, &err);
+        WX_CHECK(st == WX_CRYPT_OK && root->text_len == n && root->text[n] == '\0'
+                 && memcmp(root->text, big + 3, n) == 0, "100 KB text node intact");
+        wx_xml_free(root);
+        free(big);
+    }
+}
+
+/* ---------------------------------------------------------------- hostile */
+
+static void test_doctype(void)
+{
+    wx_error_t err;
+    char path[] = "/tmp/wx_xml_secretXXXXXX";
+    char doc[512];
+    int fd, n;
+
+    WX_CHECK(refused(S("<!DOCTYPE xml><xml><a>1</a></xml>"), NULL, &err) && strstr(err.msg, "DOCTYPE"),
+             "-40002: a bare DOCTYPE is refused (%s)", err.msg);
+    WX_CHECK(refused(S("<?xml version=\"1.0\"?>\n<!DOCTYPE xml [<!ENTITY e \"boom\">]><xml>&e;</xml>"),
+                     NULL, &err) && strstr(err.msg, "DOCTYPE"),
+             "-40002: internal entity declaration refused");
+
+    /* an external entity pointing at a real file: refused, content never seen */
+    fd = mkstemp(path);
+    n = write(fd, "TOPSECRET", 9);
+    close(fd);
+    snprintf(doc, sizeof(doc),
+             "<?xml version=\"1.0\"?><!DOCTYPE xml [<!ENTITY xxe SYSTEM \"file://%s\">]>"
+             "<xml><Encrypt>&xxe;</Encrypt></xml>", path);
+    WX_CHECK(n == 9 && refused(doc, strlen(doc), NULL, &err) && !strstr(err.msg, "TOPSECRET"),
+             "-40002: XXE file entity refused, file content not in the message");
+    snprintf(doc, sizeof(doc), "<!DOCTYPE xml SYSTEM \"file://%s\"><xml/>", path);
+    WX_CHECK(refused(doc, strlen(doc), NULL, &err), "-40002: external DTD (file) refused");
+    unlink(path);
+}
+
+/* A local TCP listener: if libxml2 ever fetched anything it would connect. */
+static void test_nothing_fetched(void)
+{
+    struct sockaddr_in sa;
+    socklen_t sl = sizeof(sa);
+    int ls = socket(AF_INET, SOCK_STREAM, 0), conn;
+    char doc[1024];
+    wx_error_t err;
+    int all = 1;
+    const char *fmts[] = {
+        "<!DOCTYPE xml SYSTEM \"http://127.0.0.1:%d/x.dtd\"><xml/>",
+        "<!DOCTYPE xml [<!ENTITY e SYSTEM \"http://127.0.0.1:%d/e\">]><xml>&e;</xml>",
+        "<!DOCTYPE xml [<!ENTITY %% p SYSTEM \"http://127.0.0.1:%d/p\"> %%p;]><xml/>",
+        "<!DOCTYPE xml PUBLIC \"-//x//y\" \"http://127.0.0.1:%d/pub\"><xml/>",
+        "<xml xmlns:xi=\"http://www.w3.org/2001/XInclude\"><xi:include href=\"http://127.0.0.1:%d/i\"/></xml>",
+        "<xml xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+        "xsi:schemaLocation=\"urn:x http://127.0.0.1:%d/s.xsd\"/>",
+    };
+    size_t i;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (ls < 0 || bind(ls, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(ls, 8) != 0
+            || getsockname(ls, (struct sockaddr *)&sa, &sl) != 0) {
+        WX_CHECK(0, "could not open a local listener");
+        return;
+    }
+    fcntl(ls, F_SETFL, O_NONBLOCK);
+    for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+        wx_xml_node_t *root = NULL;
+        snprintf(doc, sizeof(doc), fmts[i], ntohs(sa.sin_port));
+        if (i < 4) {
+            all &= refused(doc, strlen(doc), NULL, &err);
+        } else {
+            /* no DOCTYPE: parses, and XInclude / schemaLocation are inert */
+            all &= parse(doc, strlen(doc), NULL, &root, &err) == WX_CRYPT_OK;
+            wx_xml_free(root);
+        }
+    }
+    conn = accept(ls, NULL, NULL);
+    WX_CHECK(all, "external DTD, external and parameter entities refused; XInclude inert");
+    WX_CHECK(conn < 0 && (errno == EAGAIN || errno == EWOULDBLOCK),
+             "nothing was fetched: no connection reached the local listener");
+    if (conn >= 0) {
+        close(conn);
+    }
+    close(ls);
+}
+
+static void test_bombs(void)
+{
+    static const char laughs[] =
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n"
+        " <!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+        " <!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">\n"
+        " <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
+        " <!ENTITY lol4 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">\n"
+        " <!ENTITY lol5 \"&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;\">\n"
+        " <!ENTITY lol6 \"&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;\">\n"
+        " <!ENTITY lol7 \"&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;\">\n"
+        " <!ENTITY lol8 \"&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;\">\n"
+        " <!ENTITY lol9 \"&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;\">\n"
+        "]>\n<xml><Encrypt>&lol9;</Encrypt></xml>";
+    static const char quadratic_head[] = "<!DOCTYPE x [<!ENTITY a \"";
+    wx_error_t err;
+    double t0 = now();
+    size_t big_len = (size_t)10 << 20, i;
+    char *big;
+    wx_xml_limits_t lim;
+    wx_xml_node_t *root = NULL;
+    wx_crypt_status_t st;
+
+    WX_CHECK(refused(S(laughs), NULL, &err) && now() - t0 < 1.0 && strstr(err.msg, "DOCTYPE"),
+             "-40002: billion laughs refused at once (%.3f s)", now() - t0);
+
+    /* quadratic blowup: one 100 KB entity used many times */
+    big = malloc(big_len + 64);
+    memcpy(big, quadratic_head, sizeof(quadratic_head) - 1);
+    i = sizeof(quadratic_head) - 1;
+    memset(big + i, 'A', 100000);
+    i += 100000;
+    i += (size_t)sprintf(big + i, "\">]><x>");
+    while (i < 1000000) {
+        memcpy(big + i, "&a;", 3);
+        i += 3;
+    }
+    i += (size_t)sprintf(big + i, "</x>");
+    t0 = now();
+    WX_CHECK(refused(big, i, NULL, &err) && now() - t0 < 1.0, "-40002: quadratic blowup refused");
+
+    /* 10 MB: refused up front by the default 4 MiB limit */
+    memcpy(big, "<xml>", 5);
+    for (i = 5; i + 20 < big_len; i += 15) {
+        memcpy(big + i, "<a>0123456</a>\n", 15);
+    }
+    memcpy(big + i, "</xml>", 6);
+    i += 6;
+    t0 = now();
+    WX_CHECK(refused(big, big_len, NULL, &err) && strstr(err.msg, "limit is 4194304 bytes")
+             && now() - t0 < 0.01, "-40002: 10 MB refused before parsing (%s)", err.msg);
+    /* the limit is a parameter: raised, 8 MB of well-formed XML parses (not
+     * 10: libxml2 itself stops near 10 MB without XML_PARSE_HUGE, which we
+     * deliberately never set) */
+    lim.max_bytes = (size_t)16 << 20;
+    lim.max_depth = 0;
+    big_len = (size_t)8 << 20;
+    memcpy(big, "<xml>", 5);
+    for (i = 5; i + 20 < big_len; i += 15) {
+        memcpy(big + i, "<a>0123456</a>\n", 15);
+    }
+    memcpy(big + i, "</xml>", 6);
+    i += 6;
+    st = parse(big, i, &lim, &root, &err);
+    WX_CHECK(st == WX_CRYPT_OK && root->nchildren == (i - 11) / 15,
+             "8 MB parses with max_bytes raised (%zu children; %s)",
+             st == WX_CRYPT_OK ? root->nchildren : 0, st == WX_CRYPT_OK ? "" : err.msg);
+    wx_xml_free(root);
+    lim.max_bytes = 100;
+    WX_CHECK(refused(big, 101, &lim, &err) && strstr(err.msg, "101 bytes"), "custom max_bytes honoured");
+    free(big);
+}
+
+static void test_depth(void)
+{
+    char doc[4096];
+    size_t o = 0;
+    int i;
+    wx_xml_limits_t lim = { 0, 0 };
+    wx_xml_node_t *root = NULL;
+    wx_error_t err;
+    wx_crypt_status_t st;
+
+    for (i = 0; i < 32; i++) o += (size_t)sprintf(doc + o, "<e%d>", i);
+    for (i = 31; i >= 0; i--) o += (size_t)sprintf(doc + o, "</e%d>", i);
+    st = parse(doc, o, NULL, &root, &err);
+    WX_CHECK(st == WX_CRYPT_OK, "32 levels accepted by default");
+    wx_xml_free(root);
+
+    o = 0;
+    for (i = 0; i < 33; i++) o += (size_t)sprintf(doc + o, "<e%d>", i);
+    for (i = 32; i >= 0; i--) o += (size_t)sprintf(doc + o, "</e%d>", i);
+    WX_CHECK(refused(doc, o, NULL, &err) && strstr(err.msg, "deeper than 32"),
+             "-40002: 33 levels refused (%s)", err.msg);
+    lim.max_depth = 3;
+    WX_CHECK(refused(S("<a><b><c><d/></c></b></a>"), &lim, &err), "custom max_depth honoured");
+    o = 0;
+    for (i = 0; i < 500; i++) o += (size_t)sprintf(doc + o, "<e>");
+    lim.max_depth = 100000;
+    WX_CHECK(refused(doc, o, &lim, &err), "500 unclosed levels refused even with a huge depth limit");
+}
+
+static void test_malformed(void)
+{
+    static const struct { const char *doc; size_t len; const char *what; } bad[] = {
+        { S(""), "empty" },
+        { S("   \n"), "whitespace only" },
+        { S("<"), "a lone <" },
+        { S("<xml><a>1</a>"), "unclosed root" },
+        { S("<xml><a>1</b></xml>"), "mismatched tags" },
+        { S("<xml/><xml/>"), "two roots" },
+        { S("<xml/>garbage"), "text after the root" },
+        { S("<xml>&foo;</xml>"), "undefined entity" },
+        { S("<xml>&#0;</xml>"), "character reference to NUL" },
+        { S("<xml>\xff\xfe</xml>"), "invalid UTF-8" },
+        { "<xml>a\0b</xml>", 14, "NUL byte" },
+        { S("<xml a=1/>"), "unquoted attribute" },
+        { S("<xml><![CDATA[x</xml>"), "unterminated CDATA" },
+        { S("<1a/>"), "bad name" },
+        { S("<?xml version=\"1.0\" encoding=\"no-such-charset\"?><a/>"), "unknown encoding" },
+        { S("plain text"), "not XML at all" },
+        { S("{\"json\":1}"), "JSON" },
+    };
+    size_t i;
+    int all = 1;
+    wx_error_t err;
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        int r = refused(bad[i].doc, bad[i].len, NULL, &err);
+        if (!r) {
+            printf("# accepted: %s\n", bad[i].what);
+        }
+        all &= r;
+    }
+    WX_CHECK(all, "-40002: %zu kinds of malformed XML refused, no tree", sizeof(bad) / sizeof(bad[0]));
+    refused(S("<xml>\n<a>1</b></xml>"), NULL, &err);
+    WX_CHECK(strstr(err.msg, "line 2") && strstr(err.msg, "mismatch"),
+             "the message carries libxml2's reason and line (%s)", err.msg);
+
+    /* never a partial tree: every proper prefix of a document is refused */
+    {
+        static const char doc[] = "<xml><AppId><![CDATA[wx1]]></AppId><info><a>1</a></info></xml>";
+        size_t n;
+        int ok = 1;
+        for (n = 0; n < sizeof(doc) - 1; n++) {
+            ok &= refused(doc, n, NULL, &err);
+        }
+        WX_CHECK(ok, "every truncation of a document is refused, never a partial tree");
+    }
+}
+
+/* libxml2 must never print: run hostile parses with stderr captured. */
+static void test_silence(void)
+{
+    char path[] = "/tmp/wx_xml_stderrXXXXXX";
+    int fd = mkstemp(path), saved = dup(2);
+    wx_error_t err;
+    off_t size;
+
+    fflush(stderr);
+    dup2(fd, 2);
+    refused(S("<xml><a>1</b></xml>"), NULL, &err);
+    refused(S("<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>"), NULL, &err);
+    refused(S("<xml>&undefined;</xml>"), NULL, &err);
+    refused(S("<?xml version=\"1.0\" encoding=\"bogus\"?><a/>"), NULL, &err);
+    refused(S("<xml>\xff</xml>"), NULL, &err);
+    refused(S("<a xmlns:p=\"\"><p:b/></a>"), NULL, &err); /* namespace errors */
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    size = lseek(fd, 0, SEEK_END);
+    close(fd);
+    unlink(path);
+    WX_CHECK(size == 0, "libxml2 printed nothing to stderr (%ld bytes)", (long)size);
+}
+
+int main(void)
+{
+    test_ticket();
+    test_nested();
+    test_text();
+    test_doctype();
+    test_nothing_fetched();
+    test_bombs();
+    test_depth();
+    test_malformed();
+    test_silence();
+    return wx_test_done();
+}
