@@ -59,8 +59,25 @@ static zend_result wx_codec_unserialize(const wx_codec_t *codec, zend_string *ke
     php_unserialize_with_options(out, buf, len, codec->unserialize_options, "WxRedis\\Cache::get");
     zend_restore_error_handling(&eh);
     if (EG(exception)) {
+        /* say which key, keep the cause (a class's __unserialize, depth
+         * limit, missing enum...) as the previous exception */
+        zend_object *cause = EG(exception);
+        zval rv, *m;
+        zend_string *msg;
+
+        EG(exception) = NULL;
         zval_ptr_dtor(out);
         ZVAL_UNDEF(out);
+        m = zend_read_property_ex(cause->ce, cause, ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv);
+        msg = zval_get_string(m);
+        wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CACHE_ERR_CORRUPT,
+            "value under key \"%s\" could not be unserialized: %s", ZSTR_VAL(key), ZSTR_VAL(msg));
+        zend_string_release(msg);
+        if (EG(exception)) {
+            zend_exception_set_previous(EG(exception), cause);
+        } else {
+            EG(exception) = cause;
+        }
         return FAILURE;
     }
     if (Z_TYPE_P(out) == IS_FALSE && !(len == 4 && memcmp(buf, "b:0;", 4) == 0)) {
