@@ -82,8 +82,9 @@ typedef struct {
 } wx_codec_t;
 
 /* PHP serialize() bytes of value, with serialize_precision pinned to -1 so
- * every server writes the same bytes. NULL with an exception on failure. */
-zend_string *wx_codec_encode(zval *value);
+ * every server writes the same bytes. NULL with a CacheException naming
+ * key (the cause as its previous exception) on failure. */
+zend_string *wx_codec_encode(zval *value, zend_string *key);
 /* Decode stored bytes into out. FAILURE with a CacheException naming key
  * and the detected format when the bytes are not ours (unless
  * legacy_formats allows that format). */

@@ -609,7 +609,7 @@ ZEND_METHOD(WxRedis_CacheBase, set)
         zval_ptr_dtor(&rkeys);
         return;
     }
-    bytes = wx_codec_encode(value);
+    bytes = wx_codec_encode(value, Z_STR_P(key));
     if (!bytes) {
         zend_string_release(rk);
         RETURN_THROWS();
@@ -971,7 +971,7 @@ ZEND_METHOD(WxRedis_CacheBase, setMultiple)
     ZEND_HASH_FOREACH_STR_KEY_VAL(ht, skey, v) {
         add_next_index_str(&rkeys, zend_string_copy(skey));
         if (kind != WX_TTL_EXPIRED) {
-            zend_string *b = wx_codec_encode(v);
+            zend_string *b = wx_codec_encode(v, skey);
             if (!b) { rc = FAILURE; break; }
             add_next_index_str(&blobs, b);
         }

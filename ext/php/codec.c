@@ -18,7 +18,28 @@
 #include "../php_wxredis.h"
 #include "../core/wx_sniff.h"
 
-zend_string *wx_codec_encode(zval *value)
+/* Replace the pending exception with a CacheException saying what failed
+ * for which key; the original becomes its previous exception. */
+static void wx_codec_rethrow(zend_long code, const char *what, zend_string *key)
+{
+    zend_object *cause = EG(exception);
+    zval rv, *m;
+    zend_string *msg;
+
+    EG(exception) = NULL;
+    m = zend_read_property_ex(cause->ce, cause, ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv);
+    msg = zval_get_string(m);
+    wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, code, "value %s key \"%s\" %s: %s",
+                    code == WX_CACHE_ERR_SERIALIZE ? "for" : "under", ZSTR_VAL(key), what, ZSTR_VAL(msg));
+    zend_string_release(msg);
+    if (EG(exception)) {
+        zend_exception_set_previous(EG(exception), cause);
+    } else {
+        EG(exception) = cause;
+    }
+}
+
+zend_string *wx_codec_encode(zval *value, zend_string *key)
 {
     php_serialize_data_t var_hash;
     smart_str buf = {0};
@@ -33,7 +54,9 @@ zend_string *wx_codec_encode(zval *value)
 
     if (EG(exception)) {
         smart_str_free(&buf);
-        return NULL; /* e.g. "Serialization of 'Closure' is not allowed" */
+        /* e.g. "Serialization of 'Closure' is not allowed" */
+        wx_codec_rethrow(WX_CACHE_ERR_SERIALIZE, "cannot be stored", key);
+        return NULL;
     }
     if (!buf.s) {
         wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CACHE_ERR_SERIALIZE, "value could not be serialized");
@@ -61,23 +84,9 @@ static zend_result wx_codec_unserialize(const wx_codec_t *codec, zend_string *ke
     if (EG(exception)) {
         /* say which key, keep the cause (a class's __unserialize, depth
          * limit, missing enum...) as the previous exception */
-        zend_object *cause = EG(exception);
-        zval rv, *m;
-        zend_string *msg;
-
-        EG(exception) = NULL;
         zval_ptr_dtor(out);
         ZVAL_UNDEF(out);
-        m = zend_read_property_ex(cause->ce, cause, ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv);
-        msg = zval_get_string(m);
-        wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CACHE_ERR_CORRUPT,
-            "value under key \"%s\" could not be unserialized: %s", ZSTR_VAL(key), ZSTR_VAL(msg));
-        zend_string_release(msg);
-        if (EG(exception)) {
-            zend_exception_set_previous(EG(exception), cause);
-        } else {
-            EG(exception) = cause;
-        }
+        wx_codec_rethrow(WX_CACHE_ERR_CORRUPT, "could not be unserialized", key);
         return FAILURE;
     }
     if (Z_TYPE_P(out) == IS_FALSE && !(len == 4 && memcmp(buf, "b:0;", 4) == 0)) {
