@@ -153,7 +153,8 @@ PHP_MINIT_FUNCTION(wxredis)
 {
     wx_exceptions_register();
     wx_cache_register();
-    /* further classes register here (MessageCrypt, OpenPlatform) */
+    wx_message_crypt_register();
+    /* further classes register here (OpenPlatform) */
 
     /* SPL (a required dependency, so already started) installed its
      * autoloader in zend_autoload; we go in front of it. */

@@ -222,6 +222,11 @@ static void wx_sax_init(xmlSAXHandler *sax)
 
 /* ---------------------------------------------------------------- API */
 
+void wx_xml_global_init(void)
+{
+    xmlInitParser();
+}
+
 wx_crypt_status_t wx_xml_parse(const char *buf, size_t len, const wx_xml_limits_t *limits,
                                wx_xml_node_t **root, wx_error_t *err)
 {

@@ -57,6 +57,11 @@ struct wx_xml_node_s {
     wx_xml_node_t *last_child_; /* internal: append point while parsing */
 };
 
+/* Initialise libxml2 once, at process start, before any thread parses
+ * (xmlInitParser; harmless if already done by PHP's ext/libxml). There is
+ * deliberately no cleanup counterpart: the library is shared. */
+void wx_xml_global_init(void);
+
 /*
  * Parse buf[0..len) into *root (the document element). limits may be NULL.
  * Returns WX_CRYPT_OK or WX_CRYPT_ERR_PARSE_XML with err filled.
