@@ -26,6 +26,7 @@ typedef struct {
     unsigned max_depth;
     int failed;               /* set by our own checks (DOCTYPE, depth, memory) */
     int have_xml_error;       /* first libxml2 error captured in msg */
+    int xml_error_code;       /* its xmlParserErrors code */
     char msg[WX_ERRMSG_SIZE];
 } wx_xml_state_t;
 
@@ -186,7 +187,7 @@ static void wx_sax_doctype(void *ctx, const xmlChar *name, const xmlChar *Extern
 static void wx_sax_error(void *ctx, xmlErrorPtr e)
 {
     wx_xml_state_t *st = ctx;
-    size_t n;
+    size_t n, i;
 
     if (st == NULL || e == NULL || st->have_xml_error || st->failed) {
         return;
@@ -200,7 +201,15 @@ static void wx_sax_error(void *ctx, xmlErrorPtr e)
     while (n > 0 && (st->msg[n - 1] == '\n' || st->msg[n - 1] == ' ')) {
         st->msg[--n] = '\0';
     }
+    /* some libxml2 messages span lines ("...encoding !\nBytes: 0xFF ..."):
+     * keep the report on one line for logs */
+    for (i = 0; i < n; i++) {
+        if (st->msg[i] == '\n' || st->msg[i] == '\r' || st->msg[i] == '\t') {
+            st->msg[i] = ' ';
+        }
+    }
     st->have_xml_error = 1;
+    st->xml_error_code = e->code;
 }
 
 static void wx_sax_init(xmlSAXHandler *sax)
@@ -279,6 +288,16 @@ wx_crypt_status_t wx_xml_parse(const char *buf, size_t len, const wx_xml_limits_
         snprintf(st.msg, sizeof(st.msg), "malformed XML: %s",
                  e != NULL && e->message != NULL ? e->message : "libxml2 reported an error");
         st.have_xml_error = 1;
+    }
+    if (st.have_xml_error && st.xml_error_code == XML_ERR_DOCUMENT_END) {
+        /* The push parser reports any premature end as "Extra content at
+         * the end of the document"; say what actually happened. */
+        if (st.cur != NULL) {
+            snprintf(st.msg, sizeof(st.msg),
+                     "malformed XML: the document ends inside <%.64s> (truncated?)", st.cur->name);
+        } else if (st.root == NULL) {
+            snprintf(st.msg, sizeof(st.msg), "XML has no root element");
+        }
     }
     if (!st.failed && !st.have_xml_error && st.root == NULL) {
         snprintf(st.msg, sizeof(st.msg), "XML has no root element");
