@@ -65,6 +65,7 @@ ZEND_COLD void wx_throw_bridge(wx_bridge_class_t which, zend_long code, const ch
 void wx_exceptions_register(void);
 void wx_cache_register(void);
 void wx_message_crypt_register(void);
+void wx_message_crypt_shutdown(void);     /* from MSHUTDOWN */
 
 /* pool.c: per-process persistent connections. */
 void       wx_pool_init(HashTable *pool);

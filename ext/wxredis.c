@@ -165,6 +165,7 @@ PHP_MINIT_FUNCTION(wxredis)
 
 PHP_MSHUTDOWN_FUNCTION(wxredis)
 {
+    wx_message_crypt_shutdown();
     if (zend_autoload == wx_autoload) {
         zend_autoload = wx_prev_autoload;
     }

@@ -188,39 +188,71 @@ wx_crypt_status_t wx_crypt_base64_encode(const unsigned char *in, size_t in_len,
  * (Unused low bits of the last symbol are not checked, like PHP's and Java's
  * decoders: EncodingAESKeys in the wild rely on that.)
  */
+/* Slow path for the error message: where is the first bad character? */
+static wx_crypt_status_t b64_bad_char(const unsigned char *s, size_t data_len, const char *what,
+                                      wx_error_t *err)
+{
+    size_t i;
+    for (i = 0; i < data_len; i++) {
+        if (b64_value[s[i]] == 64) {
+            return wx_error_set(err, WX_CRYPT_ERR_DECODE_BASE64,
+                                "%s is not valid base64: invalid character 0x%02x at "
+                                "offset %zu", what, s[i], i);
+        }
+    }
+    return wx_error_set(err, WX_CRYPT_ERR_DECODE_BASE64, "%s is not valid base64", what);
+}
+
 static wx_crypt_status_t b64_decode_into(const char *in, size_t len, unsigned char *dst,
                                          size_t *dst_len, const char *what, wx_error_t *err)
 {
-    size_t pad = 0, data, i, o = 0;
-    uint32_t acc = 0;
-    int bits = 0;
+    const unsigned char *s = (const unsigned char *)in, *q;
+    size_t pad = 0, quads, i, o = 0;
+    unsigned a, b, c, d;
+    uint32_t v;
 
+    *dst_len = 0;
     if (len % 4 != 0) {
         return wx_error_set(err, WX_CRYPT_ERR_DECODE_BASE64,
                             "%s is not valid base64: length %zu is not a multiple of 4 "
                             "(truncated?)", what, len);
     }
-    if (len > 0 && in[len - 1] == '=') {
-        pad = 1;
-        if (in[len - 2] == '=') {
-            pad = 2;
-        }
+    if (len == 0) {
+        return WX_CRYPT_OK;
     }
-    data = len - pad;
-    for (i = 0; i < data; i++) {
-        unsigned char v = b64_value[(unsigned char)in[i]];
-        if (v == 64) {
-            return wx_error_set(err, WX_CRYPT_ERR_DECODE_BASE64,
-                                "%s is not valid base64: invalid character 0x%02x at "
-                                "offset %zu", what, (unsigned char)in[i], i);
+    if (s[len - 1] == '=') {
+        pad = s[len - 2] == '=' ? 2 : 1;
+    }
+    /* Whole quads, four symbols at a time; '=' and every non-alphabet byte
+     * map to 64, so one OR per quad checks all four. */
+    quads = len / 4;
+    for (i = 0; i + 1 < quads; i++) {
+        q = s + 4 * i;
+        a = b64_value[q[0]]; b = b64_value[q[1]]; c = b64_value[q[2]]; d = b64_value[q[3]];
+        if ((a | b | c | d) & 64) {
+            return b64_bad_char(s, len - pad, what, err);
         }
-        acc = (acc << 6) | v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            dst[o++] = (unsigned char)(acc >> bits);
-            acc &= (1u << bits) - 1;
-        }
+        v = (a << 18) | (b << 12) | (c << 6) | d;
+        dst[o++] = (unsigned char)(v >> 16);
+        dst[o++] = (unsigned char)(v >> 8);
+        dst[o++] = (unsigned char)v;
+    }
+    /* The last quad carries the padding. */
+    q = s + len - 4;
+    a = b64_value[q[0]];
+    b = b64_value[q[1]];
+    c = pad < 2 ? b64_value[q[2]] : 0;
+    d = pad < 1 ? b64_value[q[3]] : 0;
+    if ((a | b | c | d) & 64) {
+        return b64_bad_char(s, len - pad, what, err);
+    }
+    v = (a << 18) | (b << 12) | (c << 6) | d;
+    dst[o++] = (unsigned char)(v >> 16);
+    if (pad < 2) {
+        dst[o++] = (unsigned char)(v >> 8);
+    }
+    if (pad < 1) {
+        dst[o++] = (unsigned char)v;
     }
     *dst_len = o;
     return WX_CRYPT_OK;

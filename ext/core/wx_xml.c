@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <libxml/dict.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
 
@@ -236,14 +237,50 @@ void wx_xml_global_init(void)
     xmlInitParser();
 }
 
-wx_crypt_status_t wx_xml_parse(const char *buf, size_t len, const wx_xml_limits_t *limits,
-                               wx_xml_node_t **root, wx_error_t *err)
-{
-    xmlSAXHandler sax;
+/* A parser: a libxml2 push context kept between documents, and the SAX
+ * state it points at (userData), which therefore lives at a fixed address. */
+struct wx_xml_parser_s {
+    xmlParserCtxtPtr ctxt;    /* NULL until first use, or after a recycle */
     wx_xml_state_t st;
+};
+
+/* Recycle the context rather than let it grow: every element name a
+ * document uses stays in the context's dictionary. */
+#define WX_XML_DICT_RECYCLE 512
+
+wx_xml_parser_t *wx_xml_parser_new(void)
+{
+    return calloc(1, sizeof(wx_xml_parser_t));
+}
+
+static void wx_xml_parser_drop_ctxt(wx_xml_parser_t *p)
+{
+    if (p->ctxt != NULL) {
+        if (p->ctxt->myDoc != NULL) {  /* not expected: we have no startDocument */
+            xmlFreeDoc(p->ctxt->myDoc);
+            p->ctxt->myDoc = NULL;
+        }
+        xmlFreeParserCtxt(p->ctxt);
+        p->ctxt = NULL;
+    }
+}
+
+void wx_xml_parser_free(wx_xml_parser_t *p)
+{
+    if (p != NULL) {
+        wx_xml_parser_drop_ctxt(p);
+        free(p);
+    }
+}
+
+wx_crypt_status_t wx_xml_parse_with(wx_xml_parser_t *p, const char *buf, size_t len,
+                                    const wx_xml_limits_t *limits, wx_xml_node_t **root,
+                                    wx_error_t *err)
+{
+    wx_xml_state_t *st = &p->st;
     size_t max_bytes = WX_XML_DEFAULT_MAX_BYTES;
     size_t first;
-    int rc;
+    int rc, ok;
     const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
     /* not set, on purpose: XML_PARSE_NOENT (substitute entities),
      * XML_PARSE_DTDLOAD, XML_PARSE_DTDATTR, XML_PARSE_DTDVALID,
@@ -251,14 +288,14 @@ wx_crypt_status_t wx_xml_parse(const char *buf, size_t len, const wx_xml_limits_
      * XML_PARSE_RECOVER (errors are errors) */
 
     *root = NULL;
-    memset(&st, 0, sizeof(st));
-    st.max_depth = WX_XML_DEFAULT_MAX_DEPTH;
+    memset(st, 0, sizeof(*st));
+    st->max_depth = WX_XML_DEFAULT_MAX_DEPTH;
     if (limits != NULL) {
         if (limits->max_bytes > 0) {
             max_bytes = limits->max_bytes;
         }
         if (limits->max_depth > 0) {
-            st.max_depth = limits->max_depth;
+            st->max_depth = limits->max_depth;
         }
     }
     if (len > max_bytes) {
@@ -272,57 +309,84 @@ wx_crypt_status_t wx_xml_parse(const char *buf, size_t len, const wx_xml_limits_
         return wx_error_set(err, WX_CRYPT_ERR_PARSE_XML, "XML of %zu bytes is too large", len);
     }
 
-    wx_sax_init(&sax);
-    /* The first bytes go in at creation so libxml2 can detect the encoding. */
+    /* The first bytes go in at creation (or reset) so libxml2 can detect
+     * the encoding. */
     first = len < 4 ? len : 4;
-    st.ctxt = xmlCreatePushParserCtxt(&sax, &st, buf, (int)first, NULL);
-    if (st.ctxt == NULL) {
-        return wx_error_set(err, WX_CRYPT_ERR_PARSE_XML, "libxml2 could not create a parser");
+    if (p->ctxt != NULL && xmlCtxtResetPush(p->ctxt, buf, (int)first, NULL, NULL) != 0) {
+        wx_xml_parser_drop_ctxt(p);
     }
-    xmlCtxtUseOptions(st.ctxt, options);
-    rc = xmlParseChunk(st.ctxt, buf + first, (int)(len - first), 1);
+    if (p->ctxt == NULL) {
+        xmlSAXHandler sax;
+        wx_sax_init(&sax);
+        p->ctxt = xmlCreatePushParserCtxt(&sax, st, buf, (int)first, NULL);
+        if (p->ctxt == NULL) {
+            return wx_error_set(err, WX_CRYPT_ERR_PARSE_XML, "libxml2 could not create a parser");
+        }
+    }
+    st->ctxt = p->ctxt;
+    xmlCtxtUseOptions(st->ctxt, options);
+    rc = xmlParseChunk(st->ctxt, buf + first, (int)(len - first), 1);
 
-    if (!st.failed && !st.have_xml_error && (rc != 0 || !st.ctxt->wellFormed)) {
+    if (!st->failed && !st->have_xml_error && (rc != 0 || !st->ctxt->wellFormed)) {
         /* an error that did not reach our handler */
-        const xmlError *e = xmlCtxtGetLastError(st.ctxt);
-        snprintf(st.msg, sizeof(st.msg), "malformed XML: %s",
+        const xmlError *e = xmlCtxtGetLastError(st->ctxt);
+        snprintf(st->msg, sizeof(st->msg), "malformed XML: %s",
                  e != NULL && e->message != NULL ? e->message : "libxml2 reported an error");
-        st.have_xml_error = 1;
+        st->have_xml_error = 1;
     }
-    if (st.have_xml_error && st.xml_error_code == XML_ERR_DOCUMENT_END) {
+    if (st->have_xml_error && st->xml_error_code == XML_ERR_DOCUMENT_END) {
         /* The push parser reports any premature end as "Extra content at
          * the end of the document"; say what actually happened. */
-        if (st.cur != NULL) {
-            snprintf(st.msg, sizeof(st.msg),
-                     "malformed XML: the document ends inside <%.64s> (truncated?)", st.cur->name);
-        } else if (st.root == NULL) {
-            snprintf(st.msg, sizeof(st.msg), "XML has no root element");
+        if (st->cur != NULL) {
+            snprintf(st->msg, sizeof(st->msg),
+                     "malformed XML: the document ends inside <%.64s> (truncated?)", st->cur->name);
+        } else if (st->root == NULL) {
+            snprintf(st->msg, sizeof(st->msg), "XML has no root element");
         }
     }
-    if (!st.failed && !st.have_xml_error && st.root == NULL) {
-        snprintf(st.msg, sizeof(st.msg), "XML has no root element");
-        st.failed = 1;
+    if (!st->failed && !st->have_xml_error && st->root == NULL) {
+        snprintf(st->msg, sizeof(st->msg), "XML has no root element");
+        st->failed = 1;
     }
-    if (st.ctxt->myDoc != NULL) {      /* not expected: we have no startDocument */
-        xmlFreeDoc(st.ctxt->myDoc);
-        st.ctxt->myDoc = NULL;
-    }
-    xmlFreeParserCtxt(st.ctxt);
+    ok = !st->failed && !st->have_xml_error;
 
-    if (st.failed || st.have_xml_error) {
-        size_t n = strlen(st.msg);
-        while (n > 0 && (st.msg[n - 1] == '\n' || st.msg[n - 1] == ' ')) {
-            st.msg[--n] = '\0';
-        }
-        wx_xml_free(st.root);
-        return wx_error_set(err, WX_CRYPT_ERR_PARSE_XML, "%s", st.msg);
+    /* Keep the context only after a clean parse of a UTF-8 document with a
+     * small dictionary; anything unusual starts the next one afresh. */
+    if (!ok || st->ctxt->myDoc != NULL || st->ctxt->encoding != NULL
+            || st->ctxt->dict == NULL || xmlDictSize(st->ctxt->dict) > WX_XML_DICT_RECYCLE) {
+        wx_xml_parser_drop_ctxt(p);
     }
-    *root = st.root;
+    st->ctxt = NULL;
+
+    if (!ok) {
+        size_t n = strlen(st->msg);
+        while (n > 0 && (st->msg[n - 1] == '\n' || st->msg[n - 1] == ' ')) {
+            st->msg[--n] = '\0';
+        }
+        wx_xml_free(st->root);
+        st->root = NULL;
+        return wx_error_set(err, WX_CRYPT_ERR_PARSE_XML, "%s", st->msg);
+    }
+    *root = st->root;
+    st->root = NULL;
+    st->cur = NULL;
     if (err != NULL) {
         err->code = WX_CRYPT_OK;
         err->msg[0] = '\0';
     }
     return WX_CRYPT_OK;
+}
+
+wx_crypt_status_t wx_xml_parse(const char *buf, size_t len, const wx_xml_limits_t *limits,
+                               wx_xml_node_t **root, wx_error_t *err)
+{
+    wx_xml_parser_t p;
+    wx_crypt_status_t rc;
+
+    memset(&p, 0, sizeof(p));
+    rc = wx_xml_parse_with(&p, buf, len, limits, root, err);
+    wx_xml_parser_drop_ctxt(&p);
+    return rc;
 }
 
 const wx_xml_node_t *wx_xml_child_n(const wx_xml_node_t *node, const char *name,

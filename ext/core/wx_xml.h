@@ -69,6 +69,21 @@ void wx_xml_global_init(void);
 wx_crypt_status_t wx_xml_parse(const char *buf, size_t len, const wx_xml_limits_t *limits,
                                wx_xml_node_t **root, wx_error_t *err);
 
+/*
+ * A reusable parser: keeps libxml2's parser context (its dictionary and
+ * buffers) between documents, which halves the cost of parsing the small
+ * documents WeChat sends. Not for concurrent use (one per thread). The
+ * context is only kept after a clean parse of a UTF-8 document with few
+ * distinct names, so hostile input cannot make it grow or carry state.
+ */
+typedef struct wx_xml_parser_s wx_xml_parser_t;
+
+wx_xml_parser_t *wx_xml_parser_new(void);   /* NULL on out-of-memory */
+void wx_xml_parser_free(wx_xml_parser_t *p);
+wx_crypt_status_t wx_xml_parse_with(wx_xml_parser_t *p, const char *buf, size_t len,
+                                    const wx_xml_limits_t *limits, wx_xml_node_t **root,
+                                    wx_error_t *err);
+
 /* Free a tree returned by wx_xml_parse (iteratively; NULL is fine). */
 void wx_xml_free(wx_xml_node_t *root);
 

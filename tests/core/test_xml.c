@@ -394,6 +394,87 @@ static void test_malformed(void)
     }
 }
 
+/* A tree as one string, to compare two parses. */
+static size_t dump(const wx_xml_node_t *n, char *out, size_t cap, size_t o)
+{
+    const wx_xml_node_t *c;
+    if (n == NULL) {
+        return o;
+    }
+    o += (size_t)snprintf(out + o, o < cap ? cap - o : 0, "(%s:%zu:", n->name, n->text_len);
+    if (o < cap) {
+        size_t k = n->text_len < cap - o ? n->text_len : cap - o;
+        memcpy(out + o, n->text, k);
+    }
+    o += n->text_len;
+    for (c = n->children; c != NULL; c = c->next) {
+        o = dump(c, out, cap, o);
+    }
+    o += (size_t)snprintf(out + o, o < cap ? cap - o : 0, ")");
+    return o;
+}
+
+/* The reusable parser must give exactly what a fresh parse gives, whatever
+ * came before it: run a mixed sequence three times through one parser. */
+static void test_reuse(void)
+{
+    static const char *docs[] = {
+        "<xml><AppId><![CDATA[wx1]]></AppId><Encrypt>abc</Encrypt></xml>",
+        "<!DOCTYPE x [<!ENTITY e \"boom\">]><x>&e;</x>",
+        "<xml><a>1</b></xml>",
+        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>\xe9</a>",
+        "<xml><AppId>wx2</AppId></xml>",
+        "<a><b><c><d><e/></d></c></b></a>",
+        "<xml>&undefined;</xml>",
+        "<x:a xmlns:x=\"urn:x\"><x:b>1</x:b></x:a>",
+        "<xml><Encrypt>truncated",
+        "\xef\xbb\xbf<xml><bom>1</bom></xml>",
+        "<xml><a>&lt;&#x4e2d;</a></xml>",
+        "   ",
+        "<xml><AppId><![CDATA[wx3]]></AppId></xml>",
+    };
+    size_t nd = sizeof(docs) / sizeof(docs[0]), i;
+    int round, same = 1;
+    wx_xml_parser_t *p = wx_xml_parser_new();
+    wx_xml_limits_t lim = { 0, 4 };
+    static char a[4096], b[4096];
+
+    for (round = 0; round < 3; round++) {
+        for (i = 0; i < nd; i++) {
+            wx_xml_node_t *r1 = NULL, *r2 = NULL;
+            wx_error_t e1, e2;
+            const wx_xml_limits_t *l = (i % 2) ? &lim : NULL;
+            wx_crypt_status_t s1 = wx_xml_parse(docs[i], strlen(docs[i]), l, &r1, &e1);
+            wx_crypt_status_t s2 = wx_xml_parse_with(p, docs[i], strlen(docs[i]), l, &r2, &e2);
+            size_t n1 = dump(r1, a, sizeof(a), 0), n2 = dump(r2, b, sizeof(b), 0);
+            if (s1 != s2 || n1 != n2 || memcmp(a, b, n1 < sizeof(a) ? n1 : sizeof(a)) != 0
+                    || strcmp(e1.msg, e2.msg) != 0) {
+                printf("# differs on doc %zu round %d: %d/%d %s | %s\n", i, round, s1, s2, e1.msg, e2.msg);
+                same = 0;
+            }
+            wx_xml_free(r1);
+            wx_xml_free(r2);
+        }
+    }
+    WX_CHECK(same, "reused parser == fresh parser over a mixed sequence (errors, encodings, DOCTYPE, depth)");
+
+    /* thousands of distinct names: the context is recycled, results stay right */
+    {
+        char doc[128];
+        int k, ok = 1;
+        for (k = 0; k < 3000; k++) {
+            wx_xml_node_t *r = NULL;
+            int n = snprintf(doc, sizeof(doc), "<r%d><c%d>v%d</c%d></r%d>", k, k, k, k, k);
+            ok &= wx_xml_parse_with(p, doc, (size_t)n, NULL, &r, NULL) == WX_CRYPT_OK
+                  && r->nchildren == 1 && atoi(r->children->text + 1) == k;
+            wx_xml_free(r);
+        }
+        WX_CHECK(ok, "3000 documents with distinct names through one parser");
+    }
+    wx_xml_parser_free(p);
+    wx_xml_parser_free(NULL);
+}
+
 /* libxml2 must never print: run hostile parses with stderr captured. */
 static void test_silence(void)
 {
@@ -429,6 +510,7 @@ int main(void)
     test_bombs();
     test_depth();
     test_malformed();
+    test_reuse();
     test_silence();
     return wx_test_done();
 }

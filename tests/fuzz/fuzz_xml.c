@@ -2,6 +2,9 @@
  * libFuzzer harness for ext/core/wx_xml: any bytes in, either a -40002 with
  * a message and no tree, or a tree whose invariants hold. The depth limit
  * is lowered for half the inputs so both limit paths stay covered.
+ * Differential too: one wx_xml_parser_t lives across all inputs, and its
+ * result must equal a fresh parse's, so no state can leak between
+ * documents through the reused libxml2 context.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,12 +35,43 @@ static size_t walk(const wx_xml_node_t *n, const wx_xml_node_t *parent, unsigned
     return total;
 }
 
+static int same_tree(const wx_xml_node_t *a, const wx_xml_node_t *b)
+{
+    const wx_xml_node_t *x, *y;
+    if (a == NULL || b == NULL) {
+        return a == b;
+    }
+    if (a->name_len != b->name_len || memcmp(a->name, b->name, a->name_len) != 0
+            || a->text_len != b->text_len || memcmp(a->text, b->text, a->text_len) != 0
+            || a->nchildren != b->nchildren) {
+        return 0;
+    }
+    for (x = a->children, y = b->children; x != NULL && y != NULL; x = x->next, y = y->next) {
+        if (!same_tree(x, y)) {
+            return 0;
+        }
+    }
+    return x == NULL && y == NULL;
+}
+
+static wx_xml_parser_t *reused;
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     wx_xml_limits_t lim = { 0, (size & 1) ? 4u : 0u };
-    wx_xml_node_t *root = (wx_xml_node_t *)1;
-    wx_error_t err;
+    wx_xml_node_t *root = (wx_xml_node_t *)1, *again = NULL;
+    wx_error_t err, err2;
     wx_crypt_status_t st = wx_xml_parse((const char *)data, size, &lim, &root, &err);
+    wx_crypt_status_t st2;
+
+    if (reused == NULL && (reused = wx_xml_parser_new()) == NULL) {
+        abort();
+    }
+    st2 = wx_xml_parse_with(reused, (const char *)data, size, &lim, &again, &err2);
+    if (st2 != st || strcmp(err.msg, err2.msg) != 0 || !same_tree(st == WX_CRYPT_OK ? root : NULL, again)) {
+        abort();
+    }
+    wx_xml_free(again);
 
     if (st == WX_CRYPT_OK) {
         if (root == NULL || err.code != WX_CRYPT_OK) {
