@@ -122,19 +122,31 @@ static const char *wx_escape(const unsigned char *p, size_t len, char *out, size
 static const char b64_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/* 0..63 for alphabet characters, 64 for everything else. */
-static const unsigned char b64_value[256] = {
-#define X 64
-    X,X,X,X,X,X,X,X,X,X,X,X,X,X,X,X, X,X,X,X,X,X,X,X,X,X,X,X,X,X,X,X,
-    X,X,X,X,X,X,X,X,X,X,X,62,X,X,X,63, 52,53,54,55,56,57,58,59,60,61,X,X,X,X,X,X,
-    X,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14, 15,16,17,18,19,20,21,22,23,24,25,X,X,X,X,X,
-    X,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40, 41,42,43,44,45,46,47,48,49,50,51,X,X,X,X,X,
-    X,X,X,X,X,X,X,X,X,X,X,X,X,X,X,X, X,X,X,X,X,X,X,X,X,X,X,X,X,X,X,X,
-    X,X,X,X,X,X,X,X,X,X,X,X,X,X,X,X, X,X,X,X,X,X,X,X,X,X,X,X,X,X,X,X,
-    X,X,X,X,X,X,X,X,X,X,X,X,X,X,X,X, X,X,X,X,X,X,X,X,X,X,X,X,X,X,X,X,
-    X,X,X,X,X,X,X,X,X,X,X,X,X,X,X,X, X,X,X,X,X,X,X,X,X,X,X,X,X,X,X,X
-#undef X
-};
+/* Decode tables, built at compile time. b64_value: 0..63 for the alphabet,
+ * 64 for every other byte ('=' included). b64_d0..3: the value already
+ * shifted into place for each of the four symbols of a quad, with bit 31
+ * set for a non-alphabet byte, so a quad is four loads, three ORs and one
+ * test. */
+#define WX_B64V(c) ((c) >= 'A' && (c) <= 'Z' ? (c) - 'A'                       \
+                  : (c) >= 'a' && (c) <= 'z' ? (c) - 'a' + 26                  \
+                  : (c) >= '0' && (c) <= '9' ? (c) - '0' + 52                  \
+                  : (c) == '+' ? 62 : (c) == '/' ? 63 : 64)
+#define WX_R4(M, b)   M(b) M((b) + 1) M((b) + 2) M((b) + 3)
+#define WX_R16(M, b)  WX_R4(M, b) WX_R4(M, (b) + 4) WX_R4(M, (b) + 8) WX_R4(M, (b) + 12)
+#define WX_R64(M, b)  WX_R16(M, b) WX_R16(M, (b) + 16) WX_R16(M, (b) + 32) WX_R16(M, (b) + 48)
+#define WX_R256(M)    WX_R64(M, 0) WX_R64(M, 64) WX_R64(M, 128) WX_R64(M, 192)
+#define WX_BV(c)      (unsigned char)WX_B64V(c),
+#define WX_BS(c, sh)  (WX_B64V(c) == 64 ? 0x80000000u : (uint32_t)WX_B64V(c) << (sh)),
+#define WX_B0(c)      WX_BS(c, 18)
+#define WX_B1(c)      WX_BS(c, 12)
+#define WX_B2(c)      WX_BS(c, 6)
+#define WX_B3(c)      WX_BS(c, 0)
+
+static const unsigned char b64_value[256] = { WX_R256(WX_BV) };
+static const uint32_t b64_d0[256] = { WX_R256(WX_B0) };
+static const uint32_t b64_d1[256] = { WX_R256(WX_B1) };
+static const uint32_t b64_d2[256] = { WX_R256(WX_B2) };
+static const uint32_t b64_d3[256] = { WX_R256(WX_B3) };
 
 wx_crypt_status_t wx_crypt_base64_encode(const unsigned char *in, size_t in_len,
                                          char **out, size_t *out_len, wx_error_t *err)
@@ -223,19 +235,17 @@ static wx_crypt_status_t b64_decode_into(const char *in, size_t len, unsigned ch
     if (s[len - 1] == '=') {
         pad = s[len - 2] == '=' ? 2 : 1;
     }
-    /* Whole quads, four symbols at a time; '=' and every non-alphabet byte
-     * map to 64, so one OR per quad checks all four. */
+    /* Whole quads: '=' and every non-alphabet byte set bit 31, so one test
+     * per quad checks all four symbols. */
     quads = len / 4;
-    for (i = 0; i + 1 < quads; i++) {
-        q = s + 4 * i;
-        a = b64_value[q[0]]; b = b64_value[q[1]]; c = b64_value[q[2]]; d = b64_value[q[3]];
-        if ((a | b | c | d) & 64) {
+    for (i = 0, q = s; i + 1 < quads; i++, q += 4, o += 3) {
+        v = b64_d0[q[0]] | b64_d1[q[1]] | b64_d2[q[2]] | b64_d3[q[3]];
+        if (v & 0x80000000u) {
             return b64_bad_char(s, len - pad, what, err);
         }
-        v = (a << 18) | (b << 12) | (c << 6) | d;
-        dst[o++] = (unsigned char)(v >> 16);
-        dst[o++] = (unsigned char)(v >> 8);
-        dst[o++] = (unsigned char)v;
+        dst[o] = (unsigned char)(v >> 16);
+        dst[o + 1] = (unsigned char)(v >> 8);
+        dst[o + 2] = (unsigned char)v;
     }
     /* The last quad carries the padding. */
     q = s + len - 4;

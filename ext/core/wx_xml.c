@@ -158,7 +158,9 @@ static void wx_sax_text(void *ctx, const xmlChar *ch, int len)
     }
     need = n->text_len + (size_t)len + 1;
     if (need > n->text_cap_) {
-        size_t cap = n->text_cap_ > 0 ? n->text_cap_ : 32;
+        /* libxml2 hands text over in pieces of up to 300 bytes: start at
+         * the first piece's size so long values need few reallocs */
+        size_t cap = n->text_cap_ > 0 ? n->text_cap_ : 64;
         char *p;
         while (cap < need) {
             cap *= 2;
