@@ -93,6 +93,22 @@ zend_result  wx_codec_decode(const wx_codec_t *codec, zend_string *key,
                              const char *buf, size_t len, zval *out);
 void         wx_codec_dtor(wx_codec_t *codec);
 
+/* cache.c: what other classes (WxRedis\OpenPlatform) use of a cache
+ * object, so they share its connection, prefix and wire format. */
+typedef struct _wx_cache_obj wx_cache_obj_t;
+/* The cache behind a WxRedis\Cache object; NULL with a TypeError/Error
+ * when zv is not one or its constructor did not run. */
+wx_cache_obj_t    *wx_cache_fetch(zval *zv);
+/* One command on the cache's connection. Connection failures and error
+ * replies throw CacheException and return NULL; free the reply with
+ * freeReplyObject(). */
+redisReply        *wx_cache_command(wx_cache_obj_t *c, int argc, const char **argv, const size_t *lens);
+/* n commands in one round trip; replies may be error replies (the caller
+ * checks and frees each). FAILURE with CacheException on connection loss. */
+zend_result        wx_cache_pipeline(wx_cache_obj_t *c, const wx_conn_cmd_t *cmds, size_t n, redisReply **replies);
+zend_string       *wx_cache_prefix(const wx_cache_obj_t *c);
+const wx_codec_t  *wx_cache_codec(const wx_cache_obj_t *c);
+
 /* Exception codes of WxRedis\CacheException / InvalidArgumentException
  * (also WxRedis\Cache::ERROR_* constants). Connection failures use the
  * wx_conn_status_t value (1..8). */

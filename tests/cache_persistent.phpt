@@ -28,7 +28,7 @@ $env = getenv() + ['WXREDIS_TEST_PREFIX' => wx_test_prefix()];
 $srv = proc_open([PHP_BINARY, '-d', 'extension=' . wx_so(), '-S', "127.0.0.1:$port", '-t', $dir],
     [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes, null, $env);
 $res = [];
-for ($i = 0; $i < 50 && !$res; $i++) { usleep(100000); $res = @file_get_contents("http://127.0.0.1:$port/") ?: []; }
+for ($i = 0; $i < 300 && !$res; $i++) { usleep(100000); $res = @file_get_contents("http://127.0.0.1:$port/") ?: []; } // slow under valgrind/load
 $res = [json_decode($res, true)];
 for ($i = 0; $i < 4; $i++) $res[] = json_decode(file_get_contents("http://127.0.0.1:$port/"), true);
 proc_terminate($srv); proc_close($srv);

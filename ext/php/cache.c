@@ -28,14 +28,14 @@ static zend_object_handlers wx_cache_items_handlers;
 /* Redis keys are binary safe; this bound only stops absurd input. */
 #define WX_CACHE_MAX_KEY 65536
 
-typedef struct {
+struct _wx_cache_obj {
     wx_conn_t   *conn;        /* NULL until the constructor ran */
     bool         owns_conn;   /* false when it belongs to the process pool */
     bool         no_unlink;   /* server predates UNLINK: use DEL */
     zend_string *prefix;
     wx_codec_t   codec;
     zend_object  std;
-} wx_cache_obj_t;
+};
 
 typedef struct {
     zval        keys;         /* packed array of strings */
@@ -208,7 +208,7 @@ static wx_ttl_t wx_cache_ttl(zval *ttl, zend_long *secs)
 }
 
 /* Run n commands in one round trip; throws on a connection failure. */
-static zend_result wx_cache_exec(wx_cache_obj_t *c, const wx_conn_cmd_t *cmds, size_t n, redisReply **replies)
+zend_result wx_cache_pipeline(wx_cache_obj_t *c, const wx_conn_cmd_t *cmds, size_t n, redisReply **replies)
 {
     if (wx_conn_pipeline(c->conn, cmds, n, replies) != WX_CONN_OK) {
         wx_cache_conn_error(c);
@@ -218,11 +218,11 @@ static zend_result wx_cache_exec(wx_cache_obj_t *c, const wx_conn_cmd_t *cmds, s
 }
 
 /* One command; an error reply is thrown as CacheException. */
-static redisReply *wx_cache_call(wx_cache_obj_t *c, int argc, const char **argv, const size_t *lens)
+redisReply *wx_cache_command(wx_cache_obj_t *c, int argc, const char **argv, const size_t *lens)
 {
     wx_conn_cmd_t cmd = { argc, argv, lens };
     redisReply *r;
-    if (wx_cache_exec(c, &cmd, 1, &r) == FAILURE) {
+    if (wx_cache_pipeline(c, &cmd, 1, &r) == FAILURE) {
         return NULL;
     }
     if (r->type == REDIS_REPLY_ERROR) {
@@ -340,7 +340,7 @@ static bool wx_cache_del(wx_cache_obj_t *c, zval *rkeys)
         return true;
     }
     wx_cache_argv_build(&a, "DEL", rkeys);
-    r = wx_cache_call(c, a.argc, a.argv, a.lens);
+    r = wx_cache_command(c, a.argc, a.argv, a.lens);
     wx_cache_argv_free(&a);
     if (!r) {
         return false;
@@ -551,7 +551,7 @@ ZEND_METHOD(WxRedis_CacheBase, get)
     }
     argv[0] = "GET"; lens[0] = 3;
     argv[1] = ZSTR_VAL(rk); lens[1] = ZSTR_LEN(rk);
-    r = wx_cache_call(c, 2, argv, lens);
+    r = wx_cache_command(c, 2, argv, lens);
     if (!r) {
         zend_string_release(rk);
         RETURN_THROWS();
@@ -622,7 +622,7 @@ ZEND_METHOD(WxRedis_CacheBase, set)
         argv[4] = exbuf; lens[4] = (size_t) snprintf(exbuf, sizeof(exbuf), ZEND_LONG_FMT, secs);
         argc = 5;
     }
-    r = wx_cache_call(c, argc, argv, lens);
+    r = wx_cache_command(c, argc, argv, lens);
     zend_string_release(bytes);
     zend_string_release(rk);
     if (!r) {
@@ -674,7 +674,7 @@ ZEND_METHOD(WxRedis_CacheBase, has)
     }
     argv[0] = "EXISTS"; lens[0] = 6;
     argv[1] = ZSTR_VAL(rk); lens[1] = ZSTR_LEN(rk);
-    r = wx_cache_call(c, 2, argv, lens);
+    r = wx_cache_command(c, 2, argv, lens);
     zend_string_release(rk);
     if (!r) {
         RETURN_THROWS();
@@ -724,7 +724,7 @@ static zend_result wx_cache_unlink_page(wx_cache_obj_t *c, redisReply *page)
     for (;;) {
         argv[0] = c->no_unlink ? "DEL" : "UNLINK";
         lens[0] = strlen(argv[0]);
-        if (wx_cache_exec(c, &cmd, 1, &r) == FAILURE) {
+        if (wx_cache_pipeline(c, &cmd, 1, &r) == FAILURE) {
             rc = FAILURE;
             break;
         }
@@ -772,7 +772,7 @@ ZEND_METHOD(WxRedis_CacheBase, clear)
     do {
         const char *argv[6] = { "SCAN", cursor, "MATCH", ZSTR_VAL(pattern), "COUNT", "1000" };
         size_t lens[6] = { 4, strlen(cursor), 5, ZSTR_LEN(pattern), 5, 4 };
-        redisReply *r = wx_cache_call(c, 6, argv, lens);
+        redisReply *r = wx_cache_command(c, 6, argv, lens);
         if (!r) {
             rc = FAILURE;
             break;
@@ -824,7 +824,7 @@ ZEND_METHOD(WxRedis_CacheBase, getMultiple)
         return;
     }
     wx_cache_argv_build(&a, "MGET", &rkeys);
-    r = wx_cache_call(c, a.argc, a.argv, a.lens);
+    r = wx_cache_command(c, a.argc, a.argv, a.lens);
     wx_cache_argv_free(&a);
     if (!r) {
         goto fail;
@@ -1006,7 +1006,7 @@ ZEND_METHOD(WxRedis_CacheBase, setMultiple)
             cmds[i].argv = av;
             cmds[i].argvlen = al;
         }
-        if (wx_cache_exec(c, cmds, n, replies) == FAILURE) {
+        if (wx_cache_pipeline(c, cmds, n, replies) == FAILURE) {
             rc = FAILURE;
         } else {
             for (i = 0; i < n; i++) {
@@ -1146,6 +1146,27 @@ ZEND_METHOD(WxRedis_CacheItems, toArray)
         Z_TRY_ADDREF_P(v);
         zend_symtable_update(Z_ARRVAL_P(return_value), Z_STR_P(k), v);
     }
+}
+
+/* ------------------------------------------------- C API for other classes */
+
+wx_cache_obj_t *wx_cache_fetch(zval *zv)
+{
+    if (Z_TYPE_P(zv) != IS_OBJECT || !instanceof_function(Z_OBJCE_P(zv), wx_ce_CacheBase)) {
+        zend_type_error("expected a WxRedis\\Cache, %s given", zend_zval_type_name(zv));
+        return NULL;
+    }
+    return wx_cache_this(zv);
+}
+
+zend_string *wx_cache_prefix(const wx_cache_obj_t *c)
+{
+    return c->prefix;
+}
+
+const wx_codec_t *wx_cache_codec(const wx_cache_obj_t *c)
+{
+    return &c->codec;
 }
 
 /* ----------------------------------------------------------- registration */
