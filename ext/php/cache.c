@@ -108,6 +108,90 @@ static HashTable *wx_cache_items_get_gc(zend_object *obj, zval **table, int *n)
     return zend_std_get_properties(obj);
 }
 
+/* foreach over CacheItems without calling its PHP-visible methods (the
+ * class is final, so no subclass can override them): a C iterator over the
+ * two packed arrays, with a position of its own, so nested or repeated
+ * loops over one result each see every item. */
+typedef struct {
+    zend_object_iterator it;
+    uint32_t             pos;
+} wx_cache_items_iter_t;
+
+static wx_cache_items_t *wx_cache_items_of_iter(zend_object_iterator *it)
+{
+    return wx_cache_items_from_obj(Z_OBJ(it->data));
+}
+
+static void wx_cache_items_iter_dtor(zend_object_iterator *it)
+{
+    zval_ptr_dtor(&it->data);
+}
+
+static int wx_cache_items_iter_valid(zend_object_iterator *it)
+{
+    wx_cache_items_iter_t *i = (wx_cache_items_iter_t *) it;
+    return i->pos < zend_hash_num_elements(Z_ARRVAL(wx_cache_items_of_iter(it)->keys)) ? SUCCESS : FAILURE;
+}
+
+static zval *wx_cache_items_iter_data(zend_object_iterator *it)
+{
+    return zend_hash_index_find(Z_ARRVAL(wx_cache_items_of_iter(it)->values), ((wx_cache_items_iter_t *) it)->pos);
+}
+
+static void wx_cache_items_iter_key(zend_object_iterator *it, zval *key)
+{
+    zval *k = zend_hash_index_find(Z_ARRVAL(wx_cache_items_of_iter(it)->keys), ((wx_cache_items_iter_t *) it)->pos);
+    if (k) {
+        ZVAL_COPY(key, k);
+    } else {
+        ZVAL_NULL(key);
+    }
+}
+
+static void wx_cache_items_iter_forward(zend_object_iterator *it)
+{
+    ((wx_cache_items_iter_t *) it)->pos++;
+}
+
+static void wx_cache_items_iter_rewind(zend_object_iterator *it)
+{
+    ((wx_cache_items_iter_t *) it)->pos = 0;
+}
+
+static HashTable *wx_cache_items_iter_gc(zend_object_iterator *it, zval **table, int *n)
+{
+    *table = &it->data;
+    *n = 1;
+    return NULL;
+}
+
+static const zend_object_iterator_funcs wx_cache_items_iter_funcs = {
+    wx_cache_items_iter_dtor,
+    wx_cache_items_iter_valid,
+    wx_cache_items_iter_data,
+    wx_cache_items_iter_key,
+    wx_cache_items_iter_forward,
+    wx_cache_items_iter_rewind,
+    NULL,
+    wx_cache_items_iter_gc,
+};
+
+static zend_object_iterator *wx_cache_items_get_iterator(zend_class_entry *ce, zval *object, int by_ref)
+{
+    wx_cache_items_iter_t *i;
+
+    if (by_ref) {
+        zend_throw_error(NULL, "An iterator cannot be used with foreach by reference");
+        return NULL;
+    }
+    i = emalloc(sizeof(*i));
+    zend_iterator_init(&i->it);
+    ZVAL_OBJ_COPY(&i->it.data, Z_OBJ_P(object));
+    i->it.funcs = &wx_cache_items_iter_funcs;
+    i->pos = 0;
+    return &i->it;
+}
+
 /* ---------------------------------------------------------------- helpers */
 
 static wx_cache_obj_t *wx_cache_this(zval *zthis)
@@ -1182,6 +1266,7 @@ void wx_cache_register(void)
 
     wx_ce_CacheItems = register_class_WxRedis_CacheItems(zend_ce_iterator, zend_ce_countable);
     wx_ce_CacheItems->create_object = wx_cache_items_create;
+    wx_ce_CacheItems->get_iterator = wx_cache_items_get_iterator;
     memcpy(&wx_cache_items_handlers, zend_get_std_object_handlers(), sizeof(zend_object_handlers));
     wx_cache_items_handlers.offset = XtOffsetOf(wx_cache_items_t, std);
     wx_cache_items_handlers.free_obj = wx_cache_items_free;
