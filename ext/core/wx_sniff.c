@@ -448,13 +448,18 @@ int wx_sniff_is_text(const unsigned char *s, size_t n)
 
 /* ------------------------------------------------------------- classify */
 
+int wx_sniff_is_igbinary(const unsigned char *s, size_t n)
+{
+    return n >= 5 && s[0] == 0 && s[1] == 0 && s[2] == 0 && (s[3] == 1 || s[3] == 2);
+}
+
 wx_format_t wx_sniff_format(const unsigned char *s, size_t n)
 {
     size_t i = 0;
 
     if (n == 0) return WX_FORMAT_EMPTY;
     if (wx_sniff_is_php(s, n, 0)) return WX_FORMAT_PHP;
-    if (n >= 5 && s[0] == 0 && s[1] == 0 && s[2] == 0 && (s[3] == 1 || s[3] == 2)) {
+    if (wx_sniff_is_igbinary(s, n)) {
         return WX_FORMAT_IGBINARY;
     }
     /* JSON only when it is a container or a string: a bare 42 or true is

@@ -36,6 +36,9 @@ int wx_sniff_is_json(const unsigned char *s, size_t n);
 /* 1 when s[0..n) is exactly one well-formed msgpack object. */
 int wx_sniff_is_msgpack(const unsigned char *s, size_t n);
 
+/* 1 when s starts with igbinary's header (00 00 00 01|02) and has a body. */
+int wx_sniff_is_igbinary(const unsigned char *s, size_t n);
+
 /* 1 when s[0..n) is valid UTF-8 without control bytes other than
  * tab, CR and LF. */
 int wx_sniff_is_text(const unsigned char *s, size_t n);

@@ -58,12 +58,27 @@ zend_string *wx_codec_encode(zval *value, zend_string *key)
         wx_codec_rethrow(WX_CACHE_ERR_SERIALIZE, "cannot be stored", key);
         return NULL;
     }
+    if (Z_TYPE_P(value) == IS_STRING &&
+        wx_sniff_is_igbinary((const unsigned char *) Z_STRVAL_P(value), Z_STRLEN_P(value))) {
+        /* Readers refuse such strings as double-encoded foreign data (see
+         * wx_codec_unserialize); storing one would make it unreadable. */
+        smart_str_free(&buf);
+        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_SERIALIZE,
+            "value for key \"%s\" is a string that starts with igbinary's header (00 00 00 0%d), "
+            "which wxredis cannot tell apart from igbinary data double-encoded by Symfony's marshaller "
+            "and phpredis; store it wrapped (e.g. in an array) or encoded (e.g. base64)",
+            ZSTR_VAL(key), Z_STRVAL_P(value)[3]);
+        return NULL;
+    }
     if (!buf.s) {
         wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CACHE_ERR_SERIALIZE, "value could not be serialized");
         return NULL;
     }
     return smart_str_extract(&buf);
 }
+
+static zend_result wx_codec_legacy(zend_string *key, wx_format_t fmt,
+                                   const char *buf, size_t len, zval *out);
 
 /* Unserialize bytes already known to be well-formed PHP serialize syntax.
  * Remaining failures (a class refusing __unserialize, depth limits) turn
@@ -89,6 +104,27 @@ static zend_result wx_codec_unserialize(const wx_codec_t *codec, zend_string *ke
         wx_codec_rethrow(WX_CACHE_ERR_CORRUPT, "could not be unserialized", key);
         return FAILURE;
     }
+    if (Z_TYPE_P(out) == IS_STRING &&
+        wx_sniff_is_igbinary((const unsigned char *) Z_STRVAL_P(out), Z_STRLEN_P(out))) {
+        /* s:N:"\0\0\0\2...": Symfony's marshaller wrote igbinary, then
+         * phpredis (SERIALIZER_PHP) wrapped it as a PHP string. Returning
+         * the string would hand out a corrupted ticket. */
+        zend_string *inner = zend_string_copy(Z_STR_P(out));
+        zend_result rc = FAILURE;
+        zval_ptr_dtor(out);
+        ZVAL_UNDEF(out);
+        WXREDIS_G(cache_stats).format_errors++;
+        if (codec->legacy_formats) {
+            rc = wx_codec_legacy(key, WX_FORMAT_IGBINARY, ZSTR_VAL(inner), ZSTR_LEN(inner), out);
+        } else {
+            wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CACHE_ERR_FORMAT,
+                "value under key \"%s\" is igbinary data inside a PHP serialize() string "
+                "(double-encoded: Symfony's marshaller with igbinary under phpredis SERIALIZER_PHP); "
+                "set the legacy_formats option to read it during a migration", ZSTR_VAL(key));
+        }
+        zend_string_release(inner);
+        return rc;
+    }
     if (Z_TYPE_P(out) == IS_FALSE && !(len == 4 && memcmp(buf, "b:0;", 4) == 0)) {
         zval_ptr_dtor(out);
         wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CACHE_ERR_CORRUPT,
@@ -99,8 +135,8 @@ static zend_result wx_codec_unserialize(const wx_codec_t *codec, zend_string *ke
     return SUCCESS;
 }
 
-static zend_result wx_codec_legacy(zend_string *key, wx_format_t fmt,
-                                   const char *buf, size_t len, zval *out)
+static zend_result wx_codec_legacy_once(zend_string *key, wx_format_t fmt,
+                                        const char *buf, size_t len, zval *out)
 {
     switch (fmt) {
     case WX_FORMAT_EMPTY:
@@ -161,6 +197,30 @@ zend_result wx_codec_decode(const wx_codec_t *codec, zend_string *key,
         "set the legacy_formats option to read it during a migration",
         ZSTR_VAL(key), wx_sniff_format_name(fmt), len);
     return FAILURE;
+}
+
+/* Decode a legacy format. Symfony's marshaller writes igbinary before
+ * phpredis applies its own serializer, so a decoded string may itself be
+ * igbinary: unwrap that once more rather than return it as the value. */
+static zend_result wx_codec_legacy(zend_string *key, wx_format_t fmt,
+                                   const char *buf, size_t len, zval *out)
+{
+    zend_string *inner;
+    zend_result rc;
+
+    if (wx_codec_legacy_once(key, fmt, buf, len, out) == FAILURE) {
+        return FAILURE;
+    }
+    if (Z_TYPE_P(out) != IS_STRING ||
+        !wx_sniff_is_igbinary((const unsigned char *) Z_STRVAL_P(out), Z_STRLEN_P(out))) {
+        return SUCCESS;
+    }
+    inner = zend_string_copy(Z_STR_P(out));
+    zval_ptr_dtor(out);
+    ZVAL_UNDEF(out);
+    rc = wx_codec_legacy_once(key, WX_FORMAT_IGBINARY, ZSTR_VAL(inner), ZSTR_LEN(inner), out);
+    zend_string_release(inner);
+    return rc;
 }
 
 void wx_codec_dtor(wx_codec_t *codec)
