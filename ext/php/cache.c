@@ -319,6 +319,26 @@ redisReply *wx_cache_command(wx_cache_obj_t *c, int argc, const char **argv, con
     return r;
 }
 
+/* CMD <key>: one command on one Redis key (GET, EXISTS, DEL). */
+static redisReply *wx_cache_key_command(wx_cache_obj_t *c, const char *cmd, zend_string *rk)
+{
+    const char *argv[2] = { cmd, ZSTR_VAL(rk) };
+    size_t lens[2] = { strlen(cmd), ZSTR_LEN(rk) };
+    return wx_cache_command(c, 2, argv, lens);
+}
+
+/* DEL of one key, counted; false with an exception on failure. */
+static bool wx_cache_del_one(wx_cache_obj_t *c, zend_string *rk)
+{
+    redisReply *r = wx_cache_key_command(c, "DEL", rk);
+    if (!r) {
+        return false;
+    }
+    WXREDIS_G(cache_stats).deletes++;
+    freeReplyObject(r);
+    return true;
+}
+
 /* Collect validated, prefixed keys from an iterable of keys (getMultiple,
  * deleteMultiple). `names` receives the PSR keys (strings), `rkeys` the
  * Redis keys; both packed, in order, without duplicates. */
@@ -621,8 +641,6 @@ ZEND_METHOD(WxRedis_CacheBase, get)
     wx_cache_obj_t *c;
     zend_string *rk;
     redisReply *r;
-    const char *argv[2];
-    size_t lens[2];
 
     ZEND_PARSE_PARAMETERS_START(1, 2)
         Z_PARAM_ZVAL(key)
@@ -633,9 +651,7 @@ ZEND_METHOD(WxRedis_CacheBase, get)
     if (!(c = wx_cache_this(ZEND_THIS)) || !(rk = wx_cache_key(c, key))) {
         RETURN_THROWS();
     }
-    argv[0] = "GET"; lens[0] = 3;
-    argv[1] = ZSTR_VAL(rk); lens[1] = ZSTR_LEN(rk);
-    r = wx_cache_command(c, 2, argv, lens);
+    r = wx_cache_key_command(c, "GET", rk);
     if (!r) {
         zend_string_release(rk);
         RETURN_THROWS();
@@ -686,12 +702,12 @@ ZEND_METHOD(WxRedis_CacheBase, set)
     }
     if (kind == WX_TTL_EXPIRED) {
         /* PSR-16: a TTL of 0 or less removes the item */
-        zval rkeys;
-        array_init(&rkeys);
-        add_next_index_str(&rkeys, rk);
-        RETVAL_BOOL(wx_cache_del(c, &rkeys));
-        zval_ptr_dtor(&rkeys);
-        return;
+        bool ok = wx_cache_del_one(c, rk);
+        zend_string_release(rk);
+        if (!ok) {
+            RETURN_THROWS();
+        }
+        RETURN_TRUE;
     }
     bytes = wx_codec_encode(value, Z_STR_P(key));
     if (!bytes) {
@@ -719,9 +735,10 @@ ZEND_METHOD(WxRedis_CacheBase, set)
 
 ZEND_METHOD(WxRedis_CacheBase, delete)
 {
-    zval *key, rkeys;
+    zval *key;
     wx_cache_obj_t *c;
     zend_string *rk;
+    bool ok;
 
     ZEND_PARSE_PARAMETERS_START(1, 1)
         Z_PARAM_ZVAL(key)
@@ -730,13 +747,11 @@ ZEND_METHOD(WxRedis_CacheBase, delete)
     if (!(c = wx_cache_this(ZEND_THIS)) || !(rk = wx_cache_key(c, key))) {
         RETURN_THROWS();
     }
-    array_init(&rkeys);
-    add_next_index_str(&rkeys, rk);
-    if (!wx_cache_del(c, &rkeys)) {
-        zval_ptr_dtor(&rkeys);
+    ok = wx_cache_del_one(c, rk);
+    zend_string_release(rk);
+    if (!ok) {
         RETURN_THROWS();
     }
-    zval_ptr_dtor(&rkeys);
     RETURN_TRUE;
 }
 
@@ -746,8 +761,6 @@ ZEND_METHOD(WxRedis_CacheBase, has)
     wx_cache_obj_t *c;
     zend_string *rk;
     redisReply *r;
-    const char *argv[2];
-    size_t lens[2];
 
     ZEND_PARSE_PARAMETERS_START(1, 1)
         Z_PARAM_ZVAL(key)
@@ -756,9 +769,7 @@ ZEND_METHOD(WxRedis_CacheBase, has)
     if (!(c = wx_cache_this(ZEND_THIS)) || !(rk = wx_cache_key(c, key))) {
         RETURN_THROWS();
     }
-    argv[0] = "EXISTS"; lens[0] = 6;
-    argv[1] = ZSTR_VAL(rk); lens[1] = ZSTR_LEN(rk);
-    r = wx_cache_command(c, 2, argv, lens);
+    r = wx_cache_key_command(c, "EXISTS", rk);
     zend_string_release(rk);
     if (!r) {
         RETURN_THROWS();
