@@ -65,6 +65,7 @@ ZEND_COLD void wx_throw_bridge(wx_bridge_class_t which, zend_long code, const ch
 void wx_exceptions_register(void);
 void wx_cache_register(void);
 void wx_message_crypt_register(void);
+void wx_format_register(void);
 void wx_message_crypt_shutdown(void);     /* from MSHUTDOWN */
 
 /* pool.c: per-process persistent connections. */
@@ -92,6 +93,14 @@ zend_string *wx_codec_encode(zval *value, zend_string *key);
 zend_result  wx_codec_decode(const wx_codec_t *codec, zend_string *key,
                              const char *buf, size_t len, zval *out);
 void         wx_codec_dtor(wx_codec_t *codec);
+/* allowed_classes as unserialize() takes it (true, false or class names),
+ * checked; `what` names the option in the InvalidArgumentException. */
+zend_result  wx_codec_set_allowed_classes(wx_codec_t *codec, zval *allowed, const char *what);
+/* Name of the format of stored bytes (WxRedis\Format::detect): "wxredis"
+ * when they are exactly what wx_codec_encode writes, else "php",
+ * "php+igbinary", "igbinary", "msgpack", "json", "raw" or "empty". Loads
+ * objects as __PHP_Incomplete_Class, so no user code runs. */
+const char  *wx_codec_detect(const char *buf, size_t len);
 
 /* cache.c: what other classes (WxRedis\OpenPlatform) use of a cache
  * object, so they share its connection, prefix and wire format. */

@@ -154,6 +154,7 @@ PHP_MINIT_FUNCTION(wxredis)
     wx_exceptions_register();
     wx_cache_register();
     wx_message_crypt_register();
+    wx_format_register();
     /* further classes register here (OpenPlatform) */
 
     /* SPL (a required dependency, so already started) installed its

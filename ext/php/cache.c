@@ -499,36 +499,6 @@ static zend_result wx_cache_opt_bool(zval *v, const char *name, bool *dst)
     return SUCCESS;
 }
 
-/* allowed_classes as unserialize() takes it: true, false or a list of
- * class names. Checked once here so get() never meets a TypeError. */
-static zend_result wx_cache_opt_allowed_classes(zval *v, wx_codec_t *codec)
-{
-    zval *name;
-
-    if (Z_TYPE_P(v) == IS_TRUE) {
-        return SUCCESS; /* NULL options: every class */
-    }
-    if (Z_TYPE_P(v) == IS_ARRAY) {
-        ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(v), name) {
-            ZVAL_DEREF(name);
-            if (Z_TYPE_P(name) != IS_STRING || !zend_is_valid_class_name(Z_STR_P(name))) {
-                wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
-                    "option \"allowed_classes\" must be true, false or a list of class names");
-                return FAILURE;
-            }
-        } ZEND_HASH_FOREACH_END();
-    } else if (Z_TYPE_P(v) != IS_FALSE) {
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
-            "option \"allowed_classes\" must be true, false or a list of class names, %s given",
-            zend_zval_type_name(v));
-        return FAILURE;
-    }
-    codec->unserialize_options = zend_new_array(1);
-    Z_TRY_ADDREF_P(v);
-    zend_hash_str_add_new(codec->unserialize_options, "allowed_classes", sizeof("allowed_classes") - 1, v);
-    return SUCCESS;
-}
-
 static zend_result wx_cache_apply_options(wx_cache_obj_t *c, HashTable *options,
                                           wx_conn_opts_t *o, bool *persistent)
 {
@@ -570,7 +540,7 @@ static zend_result wx_cache_apply_options(wx_cache_obj_t *c, HashTable *options,
             }
             o->database = (long) Z_LVAL_P(v);
         } else if (zend_string_equals_literal(name, "allowed_classes")) {
-            if (wx_cache_opt_allowed_classes(v, &c->codec) == FAILURE) return FAILURE;
+            if (wx_codec_set_allowed_classes(&c->codec, v, "option \"allowed_classes\"") == FAILURE) return FAILURE;
         } else {
             wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
                 "unknown option \"%s\" (known: prefix, connect_timeout, read_timeout, persistent, "
@@ -1167,6 +1137,84 @@ ZEND_METHOD(WxRedis_CacheBase, stats)
     add_assoc_long(return_value, "commands", (zend_long) cs->commands);
     add_assoc_long(return_value, "connection_errors", (zend_long) cs->errors);
     add_assoc_long(return_value, "persistent_connections", wx_pool_size());
+}
+
+static void wx_cache_reply_to_zval(const redisReply *r, zval *out)
+{
+    size_t i;
+    switch (r->type) {
+    case REDIS_REPLY_STRING:
+    case REDIS_REPLY_STATUS:
+        ZVAL_STRINGL(out, r->str, r->len);
+        break;
+    case REDIS_REPLY_INTEGER:
+        ZVAL_LONG(out, (zend_long) r->integer);
+        break;
+    case REDIS_REPLY_ARRAY:
+        array_init_size(out, (uint32_t) r->elements);
+        for (i = 0; i < r->elements; i++) {
+            zval e;
+            wx_cache_reply_to_zval(r->element[i], &e);
+            add_next_index_zval(out, &e);
+        }
+        break;
+    default: /* nil (and RESP3 types hiredis 1.x may add) */
+        ZVAL_NULL(out);
+        break;
+    }
+}
+
+ZEND_METHOD(WxRedis_CacheBase, rawCommand)
+{
+    zend_string *cmd;
+    zval *args = NULL;
+    uint32_t nargs = 0, i;
+    wx_cache_obj_t *c;
+    const char **argv;
+    size_t *lens;
+    zend_string **strs;
+    redisReply *r;
+
+    ZEND_PARSE_PARAMETERS_START(1, -1)
+        Z_PARAM_STR(cmd)
+        Z_PARAM_VARIADIC('*', args, nargs)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!(c = wx_cache_this(ZEND_THIS))) {
+        RETURN_THROWS();
+    }
+    /* variadic arguments of internal functions are not coerced: take
+     * strings and numbers (as PHP would print them), refuse the rest */
+    strs = safe_emalloc(nargs + 1, sizeof(zend_string *), 0);
+    for (i = 0; i < nargs; i++) {
+        zval *a = &args[i];
+        ZVAL_DEREF(a);
+        if (Z_TYPE_P(a) != IS_STRING && Z_TYPE_P(a) != IS_LONG && Z_TYPE_P(a) != IS_DOUBLE) {
+            zend_argument_type_error(i + 2, "must be of type string, %s given", zend_zval_type_name(a));
+            while (i--) zend_string_release(strs[i]);
+            efree(strs);
+            RETURN_THROWS();
+        }
+        strs[i] = zval_get_string(a);
+    }
+    argv = safe_emalloc(nargs + 1, sizeof(char *), 0);
+    lens = safe_emalloc(nargs + 1, sizeof(size_t), 0);
+    argv[0] = ZSTR_VAL(cmd);
+    lens[0] = ZSTR_LEN(cmd);
+    for (i = 0; i < nargs; i++) {
+        argv[i + 1] = ZSTR_VAL(strs[i]);
+        lens[i + 1] = ZSTR_LEN(strs[i]);
+    }
+    r = wx_cache_command(c, (int) nargs + 1, argv, lens);
+    for (i = 0; i < nargs; i++) zend_string_release(strs[i]);
+    efree(strs);
+    efree(argv);
+    efree(lens);
+    if (!r) {
+        RETURN_THROWS();
+    }
+    wx_cache_reply_to_zval(r, return_value);
+    freeReplyObject(r);
 }
 
 /* ------------------------------------------------------------- CacheItems */

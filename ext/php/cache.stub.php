@@ -106,6 +106,15 @@ abstract class CacheBase
 
     /** Counters of this process: hits, misses, writes, deletes, errors, connects, reconnects, round trips... */
     public function stats(): array {}
+
+    /**
+     * One Redis command on this cache's connection, as is: the prefix is
+     * not applied and nothing is (un)serialized. For tools and
+     * administration (wxredis-doctor uses it). Status and bulk replies are
+     * strings, integers ints, nil null, multi-bulk arrays; an error reply
+     * throws WxRedis\CacheException (ERROR_REPLY).
+     */
+    public function rawCommand(string $command, string ...$args): mixed {}
 }
 
 /**

@@ -39,18 +39,25 @@ static void wx_codec_rethrow(zend_long code, const char *what, zend_string *key)
     }
 }
 
-zend_string *wx_codec_encode(zval *value, zend_string *key)
+/* PHP's serializer with serialize_precision pinned to -1 (the shortest
+ * round-tripping form): 0.1 is d:0.1; on every server. */
+static void wx_codec_serialize(smart_str *buf, zval *value)
 {
     php_serialize_data_t var_hash;
-    smart_str buf = {0};
     zend_long precision = PG(serialize_precision);
 
-    /* -1 = shortest round-tripping repr: 0.1 is d:0.1; on every server */
     PG(serialize_precision) = -1;
     PHP_VAR_SERIALIZE_INIT(var_hash);
-    php_var_serialize(&buf, value, &var_hash);
+    php_var_serialize(buf, value, &var_hash);
     PHP_VAR_SERIALIZE_DESTROY(var_hash);
     PG(serialize_precision) = precision;
+}
+
+zend_string *wx_codec_encode(zval *value, zend_string *key)
+{
+    smart_str buf = {0};
+
+    wx_codec_serialize(&buf, value);
 
     if (EG(exception)) {
         smart_str_free(&buf);
@@ -221,6 +228,76 @@ static zend_result wx_codec_legacy(zend_string *key, wx_format_t fmt,
     rc = wx_codec_legacy_once(key, WX_FORMAT_IGBINARY, ZSTR_VAL(inner), ZSTR_LEN(inner), out);
     zend_string_release(inner);
     return rc;
+}
+
+const char *wx_codec_detect(const char *buf, size_t len)
+{
+    HashTable opts;
+    zval no, v;
+    zend_error_handling eh;
+    const char *name = "php";
+    zend_class_entry *ce;
+
+    if (!wx_sniff_is_php((const unsigned char *) buf, len, 0)) {
+        return wx_sniff_format_name(wx_sniff_format((const unsigned char *) buf, len));
+    }
+    /* Load with allowed_classes=false: objects become
+     * __PHP_Incomplete_Class, so no user code runs, and they serialize
+     * back to the same bytes. */
+    if (!(ce = wx_bridge_class(WX_BRIDGE_CACHE_EXCEPTION))) {
+        return name;
+    }
+    zend_hash_init(&opts, 1, NULL, NULL, 0);
+    ZVAL_FALSE(&no);
+    zend_hash_str_add(&opts, "allowed_classes", sizeof("allowed_classes") - 1, &no);
+    ZVAL_UNDEF(&v);
+    zend_replace_error_handling(EH_THROW, ce, &eh);
+    php_unserialize_with_options(&v, buf, len, &opts, "WxRedis\\Format::detect");
+    zend_restore_error_handling(&eh);
+    if (EG(exception)) {
+        zend_clear_exception(); /* does not load: PHP syntax, not ours */
+    } else if (Z_TYPE(v) == IS_STRING &&
+               wx_sniff_is_igbinary((const unsigned char *) Z_STRVAL(v), Z_STRLEN(v))) {
+        name = "php+igbinary";
+    } else {
+        smart_str again = {0};
+        wx_codec_serialize(&again, &v);
+        if (!EG(exception) && again.s && ZSTR_LEN(again.s) == len && memcmp(ZSTR_VAL(again.s), buf, len) == 0) {
+            name = "wxredis";
+        }
+        zend_clear_exception();
+        smart_str_free(&again);
+    }
+    zval_ptr_dtor(&v);
+    zend_hash_destroy(&opts);
+    return name;
+}
+
+zend_result wx_codec_set_allowed_classes(wx_codec_t *codec, zval *v, const char *what)
+{
+    zval *name;
+
+    if (Z_TYPE_P(v) == IS_TRUE) {
+        return SUCCESS; /* NULL options: every class */
+    }
+    if (Z_TYPE_P(v) == IS_ARRAY) {
+        ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(v), name) {
+            ZVAL_DEREF(name);
+            if (Z_TYPE_P(name) != IS_STRING || !zend_is_valid_class_name(Z_STR_P(name))) {
+                wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+                    "%s must be true, false or a list of class names", what);
+                return FAILURE;
+            }
+        } ZEND_HASH_FOREACH_END();
+    } else if (Z_TYPE_P(v) != IS_FALSE) {
+        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+            "%s must be true, false or a list of class names, %s given", what, zend_zval_type_name(v));
+        return FAILURE;
+    }
+    codec->unserialize_options = zend_new_array(1);
+    Z_TRY_ADDREF_P(v);
+    zend_hash_str_add_new(codec->unserialize_options, "allowed_classes", sizeof("allowed_classes") - 1, v);
+    return SUCCESS;
 }
 
 void wx_codec_dtor(wx_codec_t *codec)
