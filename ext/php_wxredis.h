@@ -40,6 +40,9 @@ ZEND_EXTERN_MODULE_GLOBALS(wxredis)
 extern zend_class_entry *wx_ce_Exception;       /* interface WxRedis\Exception */
 extern zend_class_entry *wx_ce_CryptException;
 extern zend_class_entry *wx_ce_CacheBase;
+extern zend_class_entry *wx_ce_TicketException;   /* WxRedis\OpenPlatform's */
+extern zend_class_entry *wx_ce_ApiException;
+extern zend_class_entry *wx_ce_HttpException;
 
 /* Classes declared lazily by the PSR bridge (ext/wxredis.c), so that they
  * implement whichever psr/simple-cache the application autoloads. */
@@ -67,6 +70,7 @@ void wx_cache_register(void);
 void wx_message_crypt_register(void);
 void wx_format_register(void);
 void wx_message_crypt_shutdown(void);     /* from MSHUTDOWN */
+void wx_open_platform_register(void);
 
 /* pool.c: per-process persistent connections. */
 void       wx_pool_init(HashTable *pool);

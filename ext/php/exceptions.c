@@ -15,9 +15,38 @@
 
 zend_class_entry *wx_ce_Exception;
 zend_class_entry *wx_ce_CryptException;
+zend_class_entry *wx_ce_TicketException;
+zend_class_entry *wx_ce_ApiException;
+zend_class_entry *wx_ce_HttpException;
+
+static void wx_api_exception_prop(INTERNAL_FUNCTION_PARAMETERS, const char *name, size_t len)
+{
+    zval rv, *v;
+    ZEND_PARSE_PARAMETERS_NONE();
+    v = zend_read_property(wx_ce_ApiException, Z_OBJ_P(ZEND_THIS), name, len, 1, &rv);
+    RETURN_COPY_DEREF(v);
+}
+
+ZEND_METHOD(WxRedis_ApiException, getErrcode)
+{
+    wx_api_exception_prop(INTERNAL_FUNCTION_PARAM_PASSTHRU, ZEND_STRL("errcode"));
+}
+
+ZEND_METHOD(WxRedis_ApiException, getErrmsg)
+{
+    wx_api_exception_prop(INTERNAL_FUNCTION_PARAM_PASSTHRU, ZEND_STRL("errmsg"));
+}
+
+ZEND_METHOD(WxRedis_ApiException, getApi)
+{
+    wx_api_exception_prop(INTERNAL_FUNCTION_PARAM_PASSTHRU, ZEND_STRL("api"));
+}
 
 void wx_exceptions_register(void)
 {
     wx_ce_Exception = register_class_WxRedis_Exception(zend_ce_throwable);
     wx_ce_CryptException = register_class_WxRedis_CryptException(spl_ce_RuntimeException, wx_ce_Exception);
+    wx_ce_TicketException = register_class_WxRedis_TicketException(spl_ce_RuntimeException, wx_ce_Exception);
+    wx_ce_ApiException = register_class_WxRedis_ApiException(spl_ce_RuntimeException, wx_ce_Exception);
+    wx_ce_HttpException = register_class_WxRedis_HttpException(spl_ce_RuntimeException, wx_ce_Exception);
 }
