@@ -155,7 +155,7 @@ PHP_MINIT_FUNCTION(wxredis)
     wx_cache_register();
     wx_message_crypt_register();
     wx_format_register();
-    /* further classes register here (OpenPlatform) */
+    wx_open_platform_register();
 
     /* SPL (a required dependency, so already started) installed its
      * autoloader in zend_autoload; we go in front of it. */

@@ -1,0 +1,104 @@
+<?php
+
+/** @generate-class-entries */
+
+namespace WxRedis;
+
+/**
+ * The WeChat Open Platform (third-party platform) ticket and token manager,
+ * shared by every server through Redis.
+ *
+ * Keys and values are EasyWeChat 6's, written through the given cache (its
+ * prefix, its wire format), so EasyWeChat and this class can share one Redis:
+ *   open_platform.verify_ticket.{componentAppId}
+ *   open_platform.component_access_token.{componentAppId}       (TTL expires_in - 100)
+ *   open-platform.authorizer_access_token.{authorizerAppId}.{md5(refreshToken)}
+ *                                                               (TTL expires_in - 500)
+ * Authorizer refresh tokens are kept without expiry outside the prefix, under
+ * wxredis:authorizer_refresh_token:{componentAppId}:{authorizerAppId}.
+ *
+ * Tokens are refreshed by one process at a time across all servers (a Redis
+ * lock); the others wait for its result instead of calling WeChat.
+ *
+ * @not-serializable
+ * @strict-properties
+ */
+class OpenPlatform
+{
+    /**
+     * Code of the WxRedis\InvalidArgumentException thrown when no refresh
+     * token is stored for an authorizer (it never authorized, or revoked).
+     * @var int
+     * @cvalue WX_OP_ERR_NO_REFRESH_TOKEN
+     */
+    public const ERROR_NO_REFRESH_TOKEN = UNKNOWN;
+
+    /**
+     * $config: app_id, secret, token, aes_key (required); previous_aes_key,
+     * api_base (default https://api.weixin.qq.com), http_timeout (5.0 s),
+     * refresh_margin (300 s), lock_timeout (10.0 s). Anything else, missing
+     * or ill-typed throws WxRedis\InvalidArgumentException naming the key.
+     */
+    public function __construct(array $config, Cache $cache) {}
+
+    /**
+     * Handle a push to the authorization-event URL: $query is $_GET, $body
+     * the raw POST body. Verifies and decrypts it, then by InfoType stores
+     * the ticket (component_verify_ticket), exchanges the authorization code
+     * and stores the refresh token (authorized, updateauthorized), or removes
+     * the authorizer's tokens (unauthorized); any other InfoType is accepted.
+     * $handler, if given, is then called with the decrypted message as an
+     * array (as MessageCrypt::parseXml() gives it). Returns "success", the
+     * body WeChat expects.
+     */
+    public function handleCallback(array $query, string $body, ?callable $handler = null): string {}
+
+    /** The stored component_verify_ticket, or null. */
+    public function getVerifyTicket(): ?string {}
+
+    /** Store a ticket as a push would (migrations, manual recovery). */
+    public function setVerifyTicket(string $ticket): void {}
+
+    /**
+     * A valid component_access_token: the cached one, or a new one when it
+     * is missing or expires within refresh_margin (one refresh across all
+     * servers). Throws TicketException when no ticket is stored.
+     */
+    public function getComponentAccessToken(): string {}
+
+    /**
+     * Drop the cached component token, but only if it is still $token (the
+     * one WeChat rejected with 40001/42001). True when it was dropped.
+     */
+    public function invalidateComponentAccessToken(string $token): bool {}
+
+    /** api_create_preauthcode: a new pre_auth_code. */
+    public function createPreAuthCode(): string {}
+
+    /**
+     * The authorization page URL (componentloginpage) with a new
+     * pre_auth_code; $authType and $bizAppId as WeChat documents them.
+     */
+    public function getPreAuthorizationUrl(string $redirectUri, ?int $authType = null, ?string $bizAppId = null): string {}
+
+    /**
+     * api_query_auth: exchange an authorization code, store the authorizer's
+     * refresh token and access token, and return authorization_info.
+     */
+    public function handleAuthorization(string $authCode): array {}
+
+    /**
+     * A valid authorizer_access_token for an account that authorized the
+     * platform, refreshed with its stored refresh token when needed.
+     */
+    public function getAuthorizerAccessToken(string $authorizerAppId): string {}
+
+    /** Like invalidateComponentAccessToken(), for an authorizer's token. */
+    public function invalidateAuthorizerAccessToken(string $authorizerAppId, string $token): bool {}
+
+    /** The stored authorizer_refresh_token, or null (export). */
+    public function getAuthorizerRefreshToken(string $authorizerAppId): ?string {}
+
+    /** Store an authorizer_refresh_token, without expiry (import). */
+    public function setAuthorizerRefreshToken(string $authorizerAppId, string $refreshToken): void {}
+}
