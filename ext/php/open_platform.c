@@ -455,7 +455,8 @@ static const char *wx_op_hint(zend_long errcode)
         return "WeChat is busy; try again in a moment";
     case 40001:
     case 42001:
-        return "the access token was rejected; the cached one, if still the same, was dropped so the next call gets a new one";
+        return "WeChat rejected the access token; a cached token WeChat rejects is dropped (only if it is still the "
+               "cached one) and the call is tried once more with a new one";
     case 40013:
         return "config \"app_id\" is not the AppID of this third-party platform";
     case 40125:
