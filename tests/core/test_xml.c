@@ -1,7 +1,8 @@
 /*
  * Unit tests of ext/core/wx_xml (TAP): WeChat shapes, CDATA and text,
  * nesting, and hostile input: DOCTYPE, external entities (nothing may be
- * fetched), billion laughs, 10 MB, depth, malformed; libxml2 must stay silent.
+ * fetched), billion laughs, 10 MB, depth, malformed; libxml2 must stay silent;
+ * the CDATA fast path of wx_xml_parse_with agrees with wx_xml_parse.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -475,6 +476,116 @@ static void test_reuse(void)
     wx_xml_parser_free(NULL);
 }
 
+/* wx_xml_parse_with takes CDATA contents out before libxml2 parses (the
+ * fast path in wx_xml.c); wx_xml_parse never does. They must agree on
+ * everything, above all where "<![CDATA[" is not a CDATA section. */
+static void test_cdata_fast_path(void)
+{
+    static const struct { const char *s; size_t n; int ok; } docs[] = {
+        { S("<xml><A><![CDATA[wx1]]></A><B><![CDATA[]]></B><C><![CDATA[a]]><![CDATA[b]]>c</C></xml>"), 1 },
+        { S("<a>x<![CDATA[<b>&amp;</b>]]>y<!-- c --><![CDATA[z]]></a>"), 1 },
+        { S("<a><![CDATA[a<![CDATA[b]]></a>"), 1 },           /* ends at the first ]]> */
+        { S("<a><!-- <![CDATA[ x ]]> --><b/></a>"), 1 },      /* in a comment: no section */
+        { S("<a><?pi <![CDATA[ x ]]> ?><b/></a>"), 1 },       /* in a PI */
+        { S("<a><!--<![CDATA[-->]]>--></a>"), 0 },            /* the copy would be well-formed */
+        { S("<a><!--<![CDATA[--><b>]]></b>--></a>"), 0 },
+        { S("<a><?p <![CDATA[?><b>]]></b></a>"), 0 },
+        { S("<a b=\"<![CDATA[x]]>\"/>"), 0 },
+        { S("<a><![CDATA[x]]>]]></a>"), 0 },                   /* stray ]]> in content */
+        { S("<a><![CDATA[never ends</a>"), 0 },
+        { S("<![CDATA[x]]><a/>"), 0 },                         /* outside the root */
+        { S("<a/><![CDATA[x]]>"), 0 },
+        { S("<!DOCTYPE a [<!ENTITY e \"<![CDATA[x]]>\">]><a>&e;</a>"), 0 },
+        { S("<a><![CDATA[\x01]]></a>"), 0 },
+        { S("<a><![CDATA[nul\0nul]]></a>"), 0 },
+        { S("<a><![CDATA[\xff]]></a>"), 0 },
+        { S("<a><![CDATA[\xed\xa0\x80]]></a>"), 0 },             /* surrogate */
+        { S("<a><![CDATA[\xef\xbf\xbe]]></a>"), 0 },             /* U+FFFE */
+        { S("<a><![CDATA[\xc1\xbf overlong]]></a>"), -1 },        /* libxml2 decides */
+        { S("<a><![CDATA[\xe4\xbd\xa0\xe5\xa5\xbd \xf0\x9f\x98\x80 tab\tlf\n]]></a>"), 1 },
+        { S("<a><![CDATA[cr\r\nlf]]></a>"), 1 },
+        { S("<a><![CDATA[truncated \xe4\xbd]]></a>"), 0 },
+        { S("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a><![CDATA[\xc3\xa9]]></a>"), 1 },
+        { S("<?xml version=\"1.0\" encoding=\"UTF-8\"?><a><![CDATA[\xc3\xa9]]></a>"), 1 },
+        { S("\xef\xbb\xbf<a><![CDATA[bom]]></a>"), 1 },
+        { S("\xff\xfe<\0a\0>\0<\0!\0[\0C\0D\0A\0T\0A\0[\0x\0]\0]\0>\0<\0/\0a\0>\0"), 1 },
+        { S("<a><b><c><d><e><![CDATA[deep]]></e></d></c></b></a>"), 1 },  /* depth 5 */
+        { S("<a><![CDATA[x]]></b>"), 0 },
+    };
+    size_t nd = sizeof(docs) / sizeof(docs[0]), i;
+    int round, same = 1, expected = 1;
+    wx_xml_parser_t *p = wx_xml_parser_new();
+    wx_xml_limits_t lim = { 0, 4 };
+    static char a[4096], b[4096];
+
+    for (round = 0; round < 2; round++) {
+        for (i = 0; i < nd; i++) {
+            wx_xml_node_t *r1 = NULL, *r2 = NULL;
+            wx_error_t e1, e2;
+            const wx_xml_limits_t *l = round ? &lim : NULL;
+            wx_crypt_status_t s1 = wx_xml_parse(docs[i].s, docs[i].n, l, &r1, &e1);
+            wx_crypt_status_t s2 = wx_xml_parse_with(p, docs[i].s, docs[i].n, l, &r2, &e2);
+            size_t n1 = dump(r1, a, sizeof(a), 0), n2 = dump(r2, b, sizeof(b), 0);
+            if (s1 != s2 || n1 != n2 || memcmp(a, b, n1 < sizeof(a) ? n1 : sizeof(a)) != 0
+                    || strcmp(e1.msg, e2.msg) != 0) {
+                printf("# differs on doc %zu round %d: %d/%d %s | %s\n", i, round, s1, s2, e1.msg, e2.msg);
+                same = 0;
+            }
+            if (round == 0 && docs[i].ok >= 0 && (s1 == WX_CRYPT_OK) != docs[i].ok) {
+                printf("# doc %zu: %s\n", i, s1 == WX_CRYPT_OK ? "accepted" : e1.msg);
+                expected = 0;
+            }
+            wx_xml_free(r1);
+            wx_xml_free(r2);
+        }
+    }
+    WX_CHECK(same, "CDATA fast path == plain parse on %zu tricky documents, twice", nd);
+    WX_CHECK(expected, "  and each is accepted or refused as it should be");
+
+    {   /* text: what was taken out comes back in place */
+        wx_xml_node_t *r = NULL;
+        const wx_xml_node_t *c;
+        int ok = wx_xml_parse_with(p, docs[0].s, docs[0].n, NULL, &r, NULL) == WX_CRYPT_OK
+                 && (c = wx_xml_child(r, "A")) != NULL && text_is(c, "wx1")
+                 && (c = wx_xml_child(r, "B")) != NULL && text_is(c, "")
+                 && (c = wx_xml_child(r, "C")) != NULL && text_is(c, "abc");
+        wx_xml_free(r);
+        r = NULL;
+        ok = ok && wx_xml_parse_with(p, docs[23].s, docs[23].n, NULL, &r, NULL) == WX_CRYPT_OK
+             && text_is(r, "\xc3\x83\xc2\xa9");  /* Latin-1 bytes converted, not taken raw */
+        wx_xml_free(r);
+        WX_CHECK(ok, "CDATA contents restored in order; a Latin-1 document still converted");
+    }
+
+    {   /* many sections (the list grows), and a 2 MB section (plain path) */
+        size_t big = (size_t)2 << 20, k, o = 0;
+        char *doc = malloc(big + 4096);
+        wx_xml_node_t *r1 = NULL, *r2 = NULL;
+        wx_xml_limits_t huge = { (size_t)8 << 20, 0 };
+        int ok;
+        o += (size_t)sprintf(doc + o, "<xml>");
+        for (k = 0; k < 100; k++) {
+            o += (size_t)sprintf(doc + o, "<e%zu><![CDATA[v%zu]]></e%zu>", k % 7, k, k % 7);
+        }
+        o += (size_t)sprintf(doc + o, "</xml>");
+        ok = wx_xml_parse_with(p, doc, o, NULL, &r1, NULL) == WX_CRYPT_OK && r1->nchildren == 100
+             && text_is(r1->children->next->next, "v2") && wx_xml_parse(doc, o, NULL, &r2, NULL) == WX_CRYPT_OK
+             && dump(r1, a, sizeof(a), 0) == dump(r2, b, sizeof(b), 0) && memcmp(a, b, sizeof(a)) == 0;
+        wx_xml_free(r1);
+        wx_xml_free(r2);
+        r1 = NULL;
+        o = (size_t)sprintf(doc, "<a><![CDATA[");
+        memset(doc + o, 'x', big);
+        o += big;
+        o += (size_t)sprintf(doc + o, "]]></a>");
+        ok = ok && wx_xml_parse_with(p, doc, o, &huge, &r1, NULL) == WX_CRYPT_OK && r1->text_len == big;
+        wx_xml_free(r1);
+        free(doc);
+        WX_CHECK(ok, "100 sections in one document; a 2 MB section");
+    }
+    wx_xml_parser_free(p);
+}
+
 /* libxml2 must never print: run hostile parses with stderr captured. */
 static void test_silence(void)
 {
@@ -511,6 +622,7 @@ int main(void)
     test_depth();
     test_malformed();
     test_reuse();
+    test_cdata_fast_path();
     test_silence();
     return wx_test_done();
 }
