@@ -20,18 +20,17 @@
  * scenario checks that both contenders produce the same result. Only prints;
  * it is not a test. The issue's target: ext >= 3x PHP for decrypt+parse.
  *
- * Measured 2026-11-27 (2 vCPU AMD EPYC, shared with builds; PHP 8.2.36,
- * OpenSSL 3.0, libxml2 2.9.14; 10000 x 7, three runs):
- *   ticket push   decrypt+verify+parse  250-267k vs 85-91k op/s   2.94-3.03x
- *   1 KiB message decrypt+verify+parse  132-141k vs 49-53k op/s   2.67-2.97x
- *   encrypt reply                       170-244k vs 124-187k op/s 1.25-1.38x
- * Where the time goes (perf, 1 KiB case): libxml2 60% (its 2.9 push parser
- * walks every CDATA section three times, byte by byte: look for "]]>",
- * check UTF-8, skip with line counting), OpenSSL 12%, our C 8%, PHP 5%.
- * Parser context reuse and table-driven base64 are already in; building
- * arrays straight from SAX would save ~0.3 us of ~7. The reference here is
- * leaner than EasyWeChat itself (no sanitising regex, no JSON round trip),
- * so these ratios are the conservative side.
+ * Measured 2026-11-27 (2 vCPU, shared with builds; PHP 8.2.36, OpenSSL 3.0,
+ * libxml2 2.9.14), after wx_xml took CDATA contents out of libxml2's hands
+ * (see the top of ext/core/wx_xml.c):
+ *   ticket push   decrypt+verify+parse  3.30-3.67x the PHP op/s
+ *   1 KiB message decrypt+verify+parse  3.48-4.57x
+ *   encrypt reply                       1.25-1.38x (OpenSSL-bound on both sides)
+ * Before that change the ratios were 2.9-3.2x and 2.7-3.0x: libxml2 2.9's
+ * push parser walks every CDATA section three times byte by byte (look for
+ * "]]>", check UTF-8, skip counting lines), 60% of the time for 1 KiB. The
+ * reference here is leaner than EasyWeChat itself (no sanitising regex, no
+ * JSON round trip), so these ratios are the conservative side.
  */
 declare(strict_types=1);
 
