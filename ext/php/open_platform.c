@@ -861,7 +861,7 @@ static int wx_op_lock(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f, zend_st
     char px[24];
     int taken;
 
-    snprintf(px, sizeof(px), ZEND_LONG_FMT, (zend_long) (op->lock_timeout * 1000));
+    snprintf(px, sizeof(px), ZEND_LONG_FMT, MAX((zend_long) (op->lock_timeout * 1000), 1));
     WX_OP_ARGS(&cmd, "SET"); WX_OP_ARGZ(&cmd, f->lock_key); WX_OP_ARGZ(&cmd, owner);
     WX_OP_ARGS(&cmd, "NX"); WX_OP_ARGS(&cmd, "PX"); WX_OP_ARGS(&cmd, px);
     if (!(r = wx_op_redis1(c, &cmd))) {
@@ -1915,10 +1915,11 @@ ZEND_METHOD(WxRedis_OpenPlatform, createPreAuthCode)
     RETURN_STR(code);
 }
 
-static void wx_op_query_append(smart_str *s, const char *name, const char *value, size_t len)
+/* sep name=value, the value urlencode()d as http_build_query() does */
+static void wx_op_query_append(smart_str *s, char sep, const char *name, const char *value, size_t len)
 {
     zend_string *enc = php_url_encode(value, len);
-    smart_str_appendc(s, '&');
+    smart_str_appendc(s, sep);
     smart_str_appends(s, name);
     smart_str_appendc(s, '=');
     smart_str_append(s, enc);
@@ -1950,15 +1951,15 @@ ZEND_METHOD(WxRedis_OpenPlatform, getPreAuthorizationUrl)
     if (!(code = wx_op_pre_auth_code(op, c))) {
         RETURN_THROWS();
     }
-    smart_str_appends(&url, WX_OP_LOGIN_PAGE "?component_appid=");
-    smart_str_append(&url, op->app_id);
-    wx_op_query_append(&url, "pre_auth_code", ZSTR_VAL(code), ZSTR_LEN(code));
-    wx_op_query_append(&url, "redirect_uri", ZSTR_VAL(redirect), ZSTR_LEN(redirect));
+    smart_str_appends(&url, WX_OP_LOGIN_PAGE);
+    wx_op_query_append(&url, '?', "component_appid", ZSTR_VAL(op->app_id), ZSTR_LEN(op->app_id));
+    wx_op_query_append(&url, '&', "pre_auth_code", ZSTR_VAL(code), ZSTR_LEN(code));
+    wx_op_query_append(&url, '&', "redirect_uri", ZSTR_VAL(redirect), ZSTR_LEN(redirect));
     if (!auth_type_null) {
         smart_str_append_printf(&url, "&auth_type=" ZEND_LONG_FMT, auth_type);
     }
     if (biz) {
-        wx_op_query_append(&url, "biz_appid", ZSTR_VAL(biz), ZSTR_LEN(biz));
+        wx_op_query_append(&url, '&', "biz_appid", ZSTR_VAL(biz), ZSTR_LEN(biz));
     }
     zend_string_release(code);
     RETURN_STR(smart_str_extract(&url));
