@@ -757,9 +757,9 @@ static void wx_op_request_push(wx_op_t *op, wx_cache_obj_t *c, char *buf, size_t
         zval_ptr_dtor(&body);
     } else {
         char when[96];
-        wx_op_get_when(c, key, when, sizeof(when), "recently");
-        snprintf(buf, buflen, "a new push was already requested %s (at most one request every %d minutes)",
-                 when, WX_OP_PUSH_INTERVAL / 60);
+        wx_op_get_when(c, key, when, sizeof(when), "");
+        snprintf(buf, buflen, "a new push was already requested %s%s (at most one request every %d minutes)",
+                 when[0] ? "at " : "recently", when, WX_OP_PUSH_INTERVAL / 60);
     }
     if (r) freeReplyObject(r);
     if (bytes) zend_string_release(bytes);
@@ -771,13 +771,11 @@ static void wx_op_request_push(wx_op_t *op, wx_cache_obj_t *c, char *buf, size_t
 static ZEND_COLD void wx_op_throw_no_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string *key)
 {
     zend_string *at_key = wx_op_stored_at_key(op, c);
-    char last[160], push[512];
-
-    char when[96];
+    char last[160], push[512], when[96];
 
     wx_op_get_when(c, at_key, when, sizeof(when), "");
     if (when[0]) {
-        snprintf(last, sizeof(last), "the last one was stored %s", when);
+        snprintf(last, sizeof(last), "the last one was stored at %s", when);
     } else {
         snprintf(last, sizeof(last), "none was stored in the last %d days", WX_OP_STORED_AT_TTL / 86400);
     }
