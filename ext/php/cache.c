@@ -339,63 +339,109 @@ static bool wx_cache_del_one(wx_cache_obj_t *c, zend_string *rk)
     return true;
 }
 
+/* Call fn(key, value) for each entry of an array or a Traversable (int
+ * keys arrive as IS_LONG, as PHP arrays hold them). FAILURE when fn fails,
+ * the iterator throws, or `iterable` is neither (InvalidArgumentException
+ * naming `what`). */
+typedef zend_result (*wx_cache_each_fn)(wx_cache_obj_t *c, zval *key, zval *val, void *ctx);
+
+static zend_result wx_cache_each(wx_cache_obj_t *c, zval *iterable, const char *what,
+                                 wx_cache_each_fn fn, void *ctx)
+{
+    zend_object_iterator *iter;
+    zend_string *skey;
+    zend_ulong ikey;
+    zend_result rc = SUCCESS;
+    zval *v, k;
+
+    if (Z_TYPE_P(iterable) == IS_ARRAY) {
+        ZEND_HASH_FOREACH_KEY_VAL(Z_ARRVAL_P(iterable), ikey, skey, v) {
+            if (skey) {
+                ZVAL_STR(&k, skey);
+            } else {
+                ZVAL_LONG(&k, (zend_long) ikey);
+            }
+            ZVAL_DEREF(v);
+            if (fn(c, &k, v, ctx) == FAILURE) {
+                return FAILURE;
+            }
+        } ZEND_HASH_FOREACH_END();
+        return SUCCESS;
+    }
+    if (Z_TYPE_P(iterable) != IS_OBJECT || !instanceof_function(Z_OBJCE_P(iterable), zend_ce_traversable)) {
+        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+            "%s must be an array or a Traversable, %s given", what, zend_zval_type_name(iterable));
+        return FAILURE;
+    }
+    iter = Z_OBJCE_P(iterable)->get_iterator(Z_OBJCE_P(iterable), iterable, 0);
+    if (!iter || EG(exception)) {
+        if (iter) zend_iterator_dtor(iter);
+        return FAILURE;
+    }
+    if (iter->funcs->rewind) iter->funcs->rewind(iter);
+    while (rc == SUCCESS && !EG(exception) && iter->funcs->valid(iter) == SUCCESS) {
+        v = iter->funcs->get_current_data(iter);
+        if (EG(exception) || !v) {
+            rc = FAILURE;
+            break;
+        }
+        ZVAL_NULL(&k);
+        if (iter->funcs->get_current_key) {
+            iter->funcs->get_current_key(iter, &k);
+        }
+        if (!EG(exception)) {
+            ZVAL_DEREF(v);
+            rc = fn(c, &k, v, ctx);
+        }
+        zval_ptr_dtor(&k);
+        if (rc == SUCCESS && !EG(exception)) {
+            iter->funcs->move_forward(iter);
+        }
+    }
+    if (EG(exception)) rc = FAILURE;
+    zend_iterator_dtor(iter);
+    return rc;
+}
+
+typedef struct {
+    HashTable seen;
+    zval     *names;   /* PSR keys, in order */
+    zval     *rkeys;   /* their Redis keys */
+} wx_cache_keys_t;
+
+static zend_result wx_cache_collect_one(wx_cache_obj_t *c, zval *key, zval *val, void *ctx)
+{
+    wx_cache_keys_t *ks = ctx;
+    zend_string *rk = wx_cache_key(c, val);
+    (void) key;
+    if (!rk) {
+        return FAILURE;
+    }
+    if (zend_hash_add_empty_element(&ks->seen, rk)) {
+        Z_TRY_ADDREF_P(val);
+        add_next_index_zval(ks->names, val);
+        add_next_index_str(ks->rkeys, rk);
+    } else {
+        zend_string_release(rk);
+    }
+    return SUCCESS;
+}
+
 /* Collect validated, prefixed keys from an iterable of keys (getMultiple,
  * deleteMultiple). `names` receives the PSR keys (strings), `rkeys` the
  * Redis keys; both packed, in order, without duplicates. */
 static zend_result wx_cache_collect_keys(wx_cache_obj_t *c, zval *keys, zval *names, zval *rkeys)
 {
-    HashTable seen;
-    zend_object_iterator *iter = NULL;
-    zend_result rc = SUCCESS;
-    zval *k;
+    wx_cache_keys_t ks;
+    zend_result rc;
 
     array_init(names);
     array_init(rkeys);
-    zend_hash_init(&seen, 8, NULL, NULL, 0);
-
-    if (Z_TYPE_P(keys) == IS_ARRAY) {
-        ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(keys), k) {
-            zend_string *rk;
-            ZVAL_DEREF(k);
-            if (!(rk = wx_cache_key(c, k))) { rc = FAILURE; break; }
-            if (zend_hash_add_empty_element(&seen, rk)) {
-                Z_TRY_ADDREF_P(k);
-                add_next_index_zval(names, k);
-                add_next_index_str(rkeys, rk);
-            } else {
-                zend_string_release(rk);
-            }
-        } ZEND_HASH_FOREACH_END();
-    } else if (Z_TYPE_P(keys) == IS_OBJECT && instanceof_function(Z_OBJCE_P(keys), zend_ce_traversable)) {
-        iter = Z_OBJCE_P(keys)->get_iterator(Z_OBJCE_P(keys), keys, 0);
-        if (!iter || EG(exception)) {
-            rc = FAILURE;
-        } else {
-            if (iter->funcs->rewind) iter->funcs->rewind(iter);
-            while (!EG(exception) && iter->funcs->valid(iter) == SUCCESS) {
-                zend_string *rk;
-                k = iter->funcs->get_current_data(iter);
-                if (EG(exception) || !k) { rc = FAILURE; break; }
-                ZVAL_DEREF(k);
-                if (!(rk = wx_cache_key(c, k))) { rc = FAILURE; break; }
-                if (zend_hash_add_empty_element(&seen, rk)) {
-                    Z_TRY_ADDREF_P(k);
-                    add_next_index_zval(names, k);
-                    add_next_index_str(rkeys, rk);
-                } else {
-                    zend_string_release(rk);
-                }
-                iter->funcs->move_forward(iter);
-            }
-            if (EG(exception)) rc = FAILURE;
-        }
-    } else {
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
-            "keys must be an array or a Traversable, %s given", zend_zval_type_name(keys));
-        rc = FAILURE;
-    }
-    if (iter) zend_iterator_dtor(iter);
-    zend_hash_destroy(&seen);
+    zend_hash_init(&ks.seen, 8, NULL, NULL, 0);
+    ks.names = names;
+    ks.rkeys = rkeys;
+    rc = wx_cache_each(c, keys, "keys", wx_cache_collect_one, &ks);
+    zend_hash_destroy(&ks.seen);
     if (rc == FAILURE) {
         zval_ptr_dtor(names);
         zval_ptr_dtor(rkeys);
@@ -931,20 +977,28 @@ fail:
     RETURN_THROWS();
 }
 
-/* A PSR key from an array key of setMultiple(): ints are valid keys too
- * (PHP turns "123" into 123). */
-static zend_string *wx_cache_array_key(wx_cache_obj_t *c, zend_string *skey, zend_ulong ikey)
+/* setMultiple(): validate one key (ints are valid keys too: PHP turns
+ * "123" into 123) and stage its value under the Redis key. */
+static zend_result wx_cache_stage_one(wx_cache_obj_t *c, zval *key, zval *val, void *ctx)
 {
-    zval k;
     zend_string *rk;
-    if (skey) {
-        ZVAL_STR(&k, skey);
-        return wx_cache_key(c, &k);
+    zval zv;
+
+    if (Z_TYPE_P(key) == IS_LONG) {
+        zval sk;
+        ZVAL_STR(&sk, zend_long_to_str(Z_LVAL_P(key)));
+        rk = wx_cache_key(c, &sk);
+        zval_ptr_dtor(&sk);
+    } else {
+        rk = wx_cache_key(c, key);
     }
-    ZVAL_STR(&k, zend_long_to_str((zend_long) ikey));
-    rk = wx_cache_key(c, &k);
-    zval_ptr_dtor(&k);
-    return rk;
+    if (!rk) {
+        return FAILURE;
+    }
+    ZVAL_COPY(&zv, val);
+    zend_hash_update((HashTable *) ctx, rk, &zv);
+    zend_string_release(rk);
+    return SUCCESS;
 }
 
 ZEND_METHOD(WxRedis_CacheBase, setMultiple)
@@ -954,8 +1008,6 @@ ZEND_METHOD(WxRedis_CacheBase, setMultiple)
     zend_long secs = 0;
     wx_ttl_t kind;
     zend_string *skey;
-    zend_ulong ikey;
-    zend_object_iterator *iter = NULL;
     HashTable *ht;
     zend_result rc = SUCCESS;
 
@@ -969,64 +1021,16 @@ ZEND_METHOD(WxRedis_CacheBase, setMultiple)
     if (!(c = wx_cache_this(ZEND_THIS))) {
         RETURN_THROWS();
     }
-    if (Z_TYPE_P(values) != IS_ARRAY &&
-        !(Z_TYPE_P(values) == IS_OBJECT && instanceof_function(Z_OBJCE_P(values), zend_ce_traversable))) {
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
-            "values must be an array or a Traversable, %s given", zend_zval_type_name(values));
-        RETURN_THROWS();
-    }
     kind = wx_cache_ttl(ttl ? ttl : &null_ttl, &secs);
     if (kind == WX_TTL_ERROR) {
         RETURN_THROWS();
     }
 
-    /* Validate and encode everything before sending anything: a bad key
-     * in the middle must not leave half the batch written. Later
-     * duplicates overwrite earlier ones, as in an array. */
+    /* Validate everything before sending anything: a bad key in the middle
+     * must not leave half the batch written. Later duplicates overwrite
+     * earlier ones, as in an array. */
     ht = zend_new_array(8);
-    if (Z_TYPE_P(values) == IS_ARRAY) {
-        ZEND_HASH_FOREACH_KEY_VAL(Z_ARRVAL_P(values), ikey, skey, v) {
-            zend_string *rk = wx_cache_array_key(c, skey, ikey);
-            zval zv;
-            if (!rk) { rc = FAILURE; break; }
-            ZVAL_DEREF(v);
-            ZVAL_COPY(&zv, v);
-            zend_hash_update(ht, rk, &zv);
-            zend_string_release(rk);
-        } ZEND_HASH_FOREACH_END();
-    } else {
-        iter = Z_OBJCE_P(values)->get_iterator(Z_OBJCE_P(values), values, 0);
-        if (!iter || EG(exception)) {
-            rc = FAILURE;
-        } else {
-            if (iter->funcs->rewind) iter->funcs->rewind(iter);
-            while (!EG(exception) && iter->funcs->valid(iter) == SUCCESS) {
-                zval k, zv, *cur = iter->funcs->get_current_data(iter);
-                zend_string *rk;
-                if (EG(exception) || !cur) { rc = FAILURE; break; }
-                ZVAL_NULL(&k);
-                if (iter->funcs->get_current_key) {
-                    iter->funcs->get_current_key(iter, &k);
-                }
-                if (EG(exception)) { zval_ptr_dtor(&k); rc = FAILURE; break; }
-                if (Z_TYPE(k) == IS_LONG) {
-                    rk = wx_cache_array_key(c, NULL, (zend_ulong) Z_LVAL(k));
-                } else {
-                    rk = wx_cache_key(c, &k);
-                }
-                zval_ptr_dtor(&k);
-                if (!rk) { rc = FAILURE; break; }
-                ZVAL_DEREF(cur);
-                ZVAL_COPY(&zv, cur);
-                zend_hash_update(ht, rk, &zv);
-                zend_string_release(rk);
-                iter->funcs->move_forward(iter);
-            }
-            if (EG(exception)) rc = FAILURE;
-        }
-        if (iter) zend_iterator_dtor(iter);
-    }
-    if (rc == FAILURE) {
+    if (wx_cache_each(c, values, "values", wx_cache_stage_one, ht) == FAILURE) {
         zend_array_destroy(ht);
         RETURN_THROWS();
     }
