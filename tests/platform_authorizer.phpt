@@ -2,6 +2,8 @@
 WxRedis\OpenPlatform: authorization (push and handleAuthorization), refresh tokens outside the prefix without expiry, rotation, unauthorized, import/export
 --SKIPIF--
 <?php require __DIR__ . '/support/skipif.inc'; ?>
+--INI--
+pcre.jit=0
 --FILE--
 <?php
 require __DIR__ . '/support/platform.inc';
@@ -23,7 +25,7 @@ var_dump($p->handleCallback($push['query'], $push['body'], function ($m) use (&$
 $r1 = $p->getAuthorizerRefreshToken('wxa1');
 var_dump(str_starts_with($r1, 'refreshtoken@@@'), $calls('api_query_auth'));
 var_dump($raw->get($rkey('wxa1')) === serialize($r1), $raw->ttl($rkey('wxa1')));       // no expiry, no prefix
-var_dump($raw->get($akey('wxa1', $r1)) === serialize($current('wxa1')), $raw->ttl($akey('wxa1', $r1)));  // 7200 - 500
+var_dump($raw->get($akey('wxa1', $r1)) === serialize($current('wxa1')), wx_platform_ttl($raw->ttl($akey('wxa1', $r1)), 6700));  // 7200 - 500
 $log = wx_emu_control($emu, 'log', ['path' => '/cgi-bin/component/api_query_auth']);
 echo json_encode(array_keys($log[0]['body'])), ' ', $log[0]['body']['authorization_code'] === $push['authorization_code'] ? 'the pushed code' : '?', "\n";
 echo "-- the access token is served from the cache\n";
@@ -109,6 +111,15 @@ parse_str(parse_url($url, PHP_URL_QUERY), $q);
 echo json_encode(array_keys($q)), ' ', $q['auth_type'], ' ', $q['biz_appid'], "\n";
 wx_platform_try(fn () => $p->getPreAuthorizationUrl(''));
 var_dump(str_starts_with($p->createPreAuthCode(), 'preauthcode@@@'));
+
+echo "-- no ticket, no component token: an authorizer token inside the margin is still served\n";
+$r = $p->getAuthorizerRefreshToken('wxa1');
+$t = $p->getAuthorizerAccessToken('wxa1');
+$raw->pexpire($akey('wxa1', $r), '100000');
+$raw->del($pre . 'open_platform.component_access_token.' . WX_PLATFORM_APPID, $pre . 'open_platform.verify_ticket.' . WX_PLATFORM_APPID);
+var_dump($p->getAuthorizerAccessToken('wxa1') === $t, $p->getAuthorizerRefreshToken('wxa1') === $r);
+$raw->del($akey('wxa1', $r));
+wx_platform_try(fn () => $p->getAuthorizerAccessToken('wxa1'));
 wx_emu_stop($emu);
 ?>
 --EXPECT--
@@ -189,3 +200,7 @@ bool(true)
 ["component_appid","pre_auth_code","redirect_uri","auth_type","biz_appid"] 2 wxbiz
 ValueError(0): WxRedis\OpenPlatform::getPreAuthorizationUrl(): Argument #1 ($redirectUri) must not be empty
 bool(true)
+-- no ticket, no component token: an authorizer token inside the margin is still served
+bool(true)
+bool(true)
+WxRedis\TicketException(0): No component_verify_ticket is stored for component app id "wx0000000000component" (key "{prefix}open_platform.verify_ticket.wx0000000000component"): the last one was stored at {time}, N s ago; asked WeChat to push a new ticket (api_start_push_ticket). WeChat pushes a ticket every 10 minutes to the authorization-event URL, which must reach handleCallback() (the last component_access_token refresh failed with this error less than 1000 ms ago; the next try comes after that back-off)

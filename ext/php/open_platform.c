@@ -798,6 +798,10 @@ struct wx_op_flight {
     zend_string *(*token_key)(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f);
     /* fetch a new token from WeChat and store it; NULL with an exception */
     zend_string *(*refresh)(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f);
+    /* optional, before trying the lock: get what the refresh needs that
+     * may itself wait (the component token), so the lock is only held for
+     * the refresh's own WeChat call */
+    zend_result (*prepare)(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f);
     zend_string *authorizer;      /* authorizer tokens: its app id ... */
     zend_string *refresh_token;   /* ... and the refresh token token_key read */
 };
@@ -1056,6 +1060,7 @@ static zend_string *wx_op_single_flight(wx_op_t *op, wx_cache_obj_t *c, wx_op_fl
     unsigned char rnd[16];
     char hex[33];
     double deadline = 0;
+    bool prepared = false;
 
     for (;;) {
         int taken;
@@ -1079,6 +1084,18 @@ static zend_string *wx_op_single_flight(wx_op_t *op, wx_cache_obj_t *c, wx_op_fl
             if (!owner) {
                 break;
             }
+        }
+        if (f->prepare && !prepared) {
+            if (f->prepare(op, c, f) == FAILURE) {
+                if (wx_op_token_usable(&t)) {
+                    /* cannot refresh now, but ours is still valid */
+                    zend_clear_exception();
+                    result = t.value;
+                    t.value = NULL;
+                }
+                break;
+            }
+            prepared = true;
         }
         if ((taken = wx_op_lock(op, c, f, owner)) < 0) {
             break;
@@ -1340,6 +1357,16 @@ static zend_string *wx_op_authorizer_refresh(wx_op_t *op, wx_cache_obj_t *c, wx_
     return token;
 }
 
+static zend_result wx_op_authorizer_prepare(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
+{
+    zend_string *token = wx_op_component_token(op, c);
+    if (!token) {
+        return FAILURE;
+    }
+    zend_string_release(token);
+    return SUCCESS;
+}
+
 static zend_string *wx_op_authorizer_token(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer)
 {
     wx_op_flight_t f = {0};
@@ -1350,6 +1377,7 @@ static zend_string *wx_op_authorizer_token(wx_op_t *op, wx_cache_obj_t *c, zend_
                            ZSTR_VAL(op->app_id), ZSTR_VAL(authorizer));
     f.token_key = wx_op_authorizer_key_cb;
     f.refresh = wx_op_authorizer_refresh;
+    f.prepare = wx_op_authorizer_prepare;
     f.authorizer = authorizer;
     token = wx_op_single_flight(op, c, &f);
     zend_string_release(f.lock_key);
