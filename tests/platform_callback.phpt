@@ -2,6 +2,8 @@
 WxRedis\OpenPlatform::handleCallback(): tickets stored as EasyWeChat stores them, every InfoType answered "success", handler, bad pushes
 --SKIPIF--
 <?php require __DIR__ . '/support/skipif.inc'; ?>
+--INI--
+pcre.jit=0
 --FILE--
 <?php
 require __DIR__ . '/support/platform.inc';

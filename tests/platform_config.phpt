@@ -2,6 +2,8 @@
 WxRedis\OpenPlatform: configuration checks, object rules, exception classes
 --SKIPIF--
 <?php require __DIR__ . '/support/skipif.inc'; ?>
+--INI--
+pcre.jit=0
 --FILE--
 <?php
 require __DIR__ . '/support/platform.inc';

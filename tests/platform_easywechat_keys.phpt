@@ -2,6 +2,8 @@
 WxRedis\OpenPlatform and EasyWeChat 6 share one Redis: same keys, same bytes, same TTLs; each uses what the other stored
 --SKIPIF--
 <?php require __DIR__ . '/support/skipif.inc'; ?>
+--INI--
+pcre.jit=0
 --FILE--
 <?php
 require __DIR__ . '/support/platform.inc';
@@ -112,7 +114,7 @@ sort($keys);
 foreach ($keys as $k) {
     $v = $raw->get($k);
     printf("%s  %s  ttl %s\n", str_replace([$pre, md5($refresh)], ['{prefix}', '{md5}'], $k),
-        preg_replace('/^s:(\d+):".*";$/s', 's:$1:"..."', $v), ($ttl = $raw->ttl($k)) > 10000 ? '~' . round($ttl, -2) : $ttl);
+        preg_replace('/^s:(\d+):".*";$/s', 's:$1:"..."', $v), ($ttl = $raw->ttl($k)) > 10000 ? '~' . round($ttl, -2) : wx_platform_ttl($ttl, $ttl > 7000 ? 7100 : 6700));
 }
 var_dump($raw->get($pre . 'open_platform.verify_ticket.' . WX_PLATFORM_APPID) === 's:' . strlen($push2['ticket']) . ':"' . $push2['ticket'] . '";');
 var_dump($raw->get($pre . 'open_platform.component_access_token.' . WX_PLATFORM_APPID) === serialize($p->getComponentAccessToken()));

@@ -2,6 +2,8 @@
 WxRedis\OpenPlatform: a lock holder killed mid-refresh only delays the others until its lock expires; then exactly one more call
 --SKIPIF--
 <?php require __DIR__ . '/support/skipif.inc'; ?>
+--INI--
+pcre.jit=0
 --FILE--
 <?php
 require __DIR__ . '/support/platform.inc';

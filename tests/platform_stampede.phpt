@@ -2,6 +2,8 @@
 WxRedis\OpenPlatform: 32 processes with a cold cache make exactly one token call (component and authorizer), and all get the same token
 --SKIPIF--
 <?php require __DIR__ . '/support/skipif.inc'; ?>
+--INI--
+pcre.jit=0
 --FILE--
 <?php
 require __DIR__ . '/support/platform.inc';

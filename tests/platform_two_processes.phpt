@@ -3,6 +3,8 @@ WxRedis\OpenPlatform: a ticket handled by one PHP process (no phpredis) gives a 
 --SKIPIF--
 <?php require __DIR__ . '/support/skipif.inc';
 if (!extension_loaded('redis') || !extension_loaded('igbinary')) die('skip needs phpredis and igbinary in the second process'); ?>
+--INI--
+pcre.jit=0
 --FILE--
 <?php
 require __DIR__ . '/support/platform.inc';
