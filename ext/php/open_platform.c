@@ -266,7 +266,27 @@ static zend_string *wx_op_encode_str(zend_string *s, zend_string *key)
     return wx_codec_encode(&v, key);
 }
 
-static void wx_op_when(zend_long t, char *out, size_t outlen);
+/* "UTC time, N ago" for messages. */
+static void wx_op_when(zend_long t, char *out, size_t outlen)
+{
+    time_t tt = (time_t) t;
+    struct tm tm;
+    char when[32];
+    zend_long ago = (zend_long) time(NULL) - t;
+
+    if (!gmtime_r(&tt, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm)) {
+        snprintf(out, outlen, "at unix time " ZEND_LONG_FMT, t);
+        return;
+    }
+    if (ago < 0) ago = 0;
+    if (ago < 120) {
+        snprintf(out, outlen, "%s, " ZEND_LONG_FMT " s ago", when, ago);
+    } else if (ago < 7200) {
+        snprintf(out, outlen, "%s, " ZEND_LONG_FMT " min ago", when, ago / 60);
+    } else {
+        snprintf(out, outlen, "%s, " ZEND_LONG_FMT " h " ZEND_LONG_FMT " min ago", when, ago / 3600, ago % 3600 / 60);
+    }
+}
 
 /* ------------------------------------------------------------------ Redis */
 
@@ -387,6 +407,31 @@ static zend_result wx_op_get_string(wx_cache_obj_t *c, zend_string *key, zend_st
     return wx_op_get(c, key, &v) == SUCCESS ? wx_op_as_string(key, &v, out) : FAILURE;
 }
 
+/* SET key to the canonical bytes of value, with EX ttl when ttl > 0. */
+static zend_result wx_op_set_string(wx_cache_obj_t *c, zend_string *key, zend_string *value, zend_long ttl)
+{
+    zend_string *bytes = wx_op_encode_str(value, key);
+    wx_op_cmd_t cmd = {0};
+    redisReply *r;
+    char ttlbuf[24];
+
+    if (!bytes) {
+        return FAILURE;
+    }
+    WX_OP_ARGS(&cmd, "SET"); WX_OP_ARGZ(&cmd, key); WX_OP_ARGZ(&cmd, bytes);
+    if (ttl > 0) {
+        snprintf(ttlbuf, sizeof(ttlbuf), ZEND_LONG_FMT, ttl);
+        WX_OP_ARGS(&cmd, "EX"); WX_OP_ARGS(&cmd, ttlbuf);
+    }
+    r = wx_op_redis1(c, &cmd);
+    zend_string_release(bytes);
+    if (!r) {
+        return FAILURE;
+    }
+    freeReplyObject(r);
+    return SUCCESS;
+}
+
 /* A unix time stored under key, as "<UTC time>, N ago", or the fallback;
  * never throws. */
 static void wx_op_get_when(wx_cache_obj_t *c, zend_string *key, char *out, size_t outlen, const char *fallback)
@@ -505,28 +550,6 @@ static void wx_op_excerpt(zend_string *body, char *out, size_t outlen)
         n += 3;
     }
     out[n] = '\0';
-}
-
-/* "UTC time, N ago" for messages. */
-static void wx_op_when(zend_long t, char *out, size_t outlen)
-{
-    time_t tt = (time_t) t;
-    struct tm tm;
-    char when[32];
-    zend_long ago = (zend_long) time(NULL) - t;
-
-    if (!gmtime_r(&tt, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm)) {
-        snprintf(out, outlen, "at unix time " ZEND_LONG_FMT, t);
-        return;
-    }
-    if (ago < 0) ago = 0;
-    if (ago < 120) {
-        snprintf(out, outlen, "%s, " ZEND_LONG_FMT " s ago", when, ago);
-    } else if (ago < 7200) {
-        snprintf(out, outlen, "%s, " ZEND_LONG_FMT " min ago", when, ago / 60);
-    } else {
-        snprintf(out, outlen, "%s, " ZEND_LONG_FMT " h " ZEND_LONG_FMT " min ago", when, ago / 3600, ago % 3600 / 60);
-    }
 }
 
 /* --------------------------------------------------------------- WeChat API */
@@ -1135,11 +1158,8 @@ static zend_string *wx_op_component_key_cb(wx_op_t *op, wx_cache_obj_t *c, wx_op
 
 static zend_string *wx_op_component_refresh(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
 {
-    zend_string *ticket_key = wx_op_ticket_key(op, c), *ticket = NULL, *token = NULL, *key = NULL, *bytes;
+    zend_string *ticket_key = wx_op_ticket_key(op, c), *ticket = NULL, *token = NULL, *key = NULL;
     zval body, answer;
-    wx_op_cmd_t cmd = {0};
-    redisReply *r;
-    char ttl[24];
 
     if (wx_op_get_string(c, ticket_key, &ticket) == FAILURE) {
         goto out;
@@ -1160,16 +1180,7 @@ static zend_string *wx_op_component_refresh(wx_op_t *op, wx_cache_obj_t *c, wx_o
     if ((token = wx_op_field_str(&answer, "component_access_token", WX_OP_PATH_COMPONENT_TOKEN)) != NULL) {
         token = zend_string_copy(token);
         key = wx_op_token_key_component(op, c);
-        snprintf(ttl, sizeof(ttl), ZEND_LONG_FMT, wx_op_field_ttl(&answer, WX_OP_COMPONENT_TTL_CUT));
-        if ((bytes = wx_op_encode_str(token, key)) != NULL) {
-            WX_OP_ARGS(&cmd, "SET"); WX_OP_ARGZ(&cmd, key); WX_OP_ARGZ(&cmd, bytes);
-            WX_OP_ARGS(&cmd, "EX"); WX_OP_ARGS(&cmd, ttl);
-            if ((r = wx_op_redis1(c, &cmd)) != NULL) {
-                freeReplyObject(r);
-            }
-            zend_string_release(bytes);
-        }
-        if (EG(exception)) {
+        if (wx_op_set_string(c, key, token, wx_op_field_ttl(&answer, WX_OP_COMPONENT_TTL_CUT)) == FAILURE) {
             /* not stored: the caller could use it, but the next caller
              * would refresh again; report the Redis failure instead */
             zend_string_release(token);
@@ -2089,9 +2100,8 @@ ZEND_METHOD(WxRedis_OpenPlatform, setAuthorizerRefreshToken)
 {
     wx_cache_obj_t *c;
     wx_op_t *op;
-    zend_string *appid, *refresh, *key, *bytes;
-    wx_op_cmd_t cmd = {0};
-    redisReply *r;
+    zend_string *appid, *refresh, *key;
+    zend_result rc;
 
     ZEND_PARSE_PARAMETERS_START(2, 2)
         Z_PARAM_STR(appid)
@@ -2105,15 +2115,9 @@ ZEND_METHOD(WxRedis_OpenPlatform, setAuthorizerRefreshToken)
         RETURN_THROWS();
     }
     key = wx_op_refresh_key(op, appid);
-    if ((bytes = wx_op_encode_str(refresh, key)) != NULL) {
-        WX_OP_ARGS(&cmd, "SET"); WX_OP_ARGZ(&cmd, key); WX_OP_ARGZ(&cmd, bytes);
-        if ((r = wx_op_redis1(c, &cmd)) != NULL) {
-            freeReplyObject(r);
-        }
-        zend_string_release(bytes);
-    }
+    rc = wx_op_set_string(c, key, refresh, 0);   /* no expiry */
     zend_string_release(key);
-    if (EG(exception)) {
+    if (rc == FAILURE) {
         RETURN_THROWS();
     }
 }
