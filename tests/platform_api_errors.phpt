@@ -30,23 +30,23 @@ $show = function (callable $fn) {
 echo "-- wrong secret (40125)\n";
 $show(fn () => wx_platform($emu, ['secret' => 'wrong'])->getComponentAccessToken());
 var_dump($raw->exists($ckey));
-usleep(1100000);
+$raw->del(wx_platform_lock_key());
 echo "-- IP not whitelisted (61004)\n";
 wx_emu_control($emu, 'fail', ['path' => $path, 'errcode' => 61004]);
 $show(fn () => $p->getComponentAccessToken());
-usleep(1100000);
+$raw->del(wx_platform_lock_key());
 echo "-- daily quota (45009)\n";
 wx_emu_control($emu, 'fail', ['path' => $path, 'errcode' => 45009]);
 $show(fn () => $p->getComponentAccessToken());
-usleep(1100000);
+$raw->del(wx_platform_lock_key());
 echo "-- system busy (-1)\n";
 wx_emu_control($emu, 'fail', ['path' => $path, 'errcode' => -1]);
 $show(fn () => $p->getComponentAccessToken());
-usleep(1100000);
+$raw->del(wx_platform_lock_key());
 echo "-- an errcode without a hint\n";
 wx_emu_control($emu, 'fail', ['path' => $path, 'errcode' => 48001, 'errmsg' => 'api unauthorized']);
 $show(fn () => $p->getComponentAccessToken());
-usleep(1100000);
+$raw->del(wx_platform_lock_key());
 var_dump($raw->exists($ckey), wx_emu_calls($emu, $path));
 
 echo "-- a token inside refresh_margin stays served while WeChat fails\n";
@@ -55,12 +55,14 @@ $raw->pexpire($ckey, '200000');                        // 200 s left, margin is 
 wx_emu_control($emu, 'fail', ['path' => $path, 'errcode' => 45009, 'times' => -1]);
 $before = wx_emu_calls($emu, $path);
 var_dump($p->getComponentAccessToken() === $token);    // tried once, failed, old one served
+$raw->pexpire(wx_platform_lock_key(), '10000');        // a slow run is still inside the back-off
 var_dump($p->getComponentAccessToken() === $token);    // within the back-off: not tried
 var_dump(wx_emu_calls($emu, $path) - $before, $raw->get($ckey) === serialize($token), $raw->pttl($ckey) > 190000);
+$raw->pexpire(wx_platform_lock_key(), '1000');         // the real back-off
 usleep(1100000);
 var_dump($p->getComponentAccessToken() === $token, wx_emu_calls($emu, $path) - $before);   // tried again
 wx_emu_control($emu, 'clear_fail');
-usleep(1100000);
+$raw->del(wx_platform_lock_key());
 $new = $p->getComponentAccessToken();
 var_dump($new !== $token, wx_platform_ttl($raw->ttl($ckey), 7100));
 
@@ -74,7 +76,7 @@ wx_emu_control($emu, 'fail', ['path' => '/cgi-bin/component/api_authorizer_token
 $show(fn () => $p->getAuthorizerAccessToken('wxauthorizer0002'));
 var_dump($p->getAuthorizerRefreshToken('wxauthorizer0002') === $refresh);
 echo "-- 45009 on the authorizer refresh while its token is still valid: served\n";
-usleep(1100000);
+$raw->del(wx_platform_lock_key('wxauthorizer0002'));
 $atoken = $p->getAuthorizerAccessToken('wxauthorizer0002');     // rotated refresh token now
 $refresh2 = $p->getAuthorizerRefreshToken('wxauthorizer0002');
 var_dump($refresh2 !== $refresh);

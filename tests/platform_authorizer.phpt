@@ -118,7 +118,7 @@ $t = $p->getAuthorizerAccessToken('wxa1');
 $raw->pexpire($akey('wxa1', $r), '100000');
 $raw->del($pre . 'open_platform.component_access_token.' . WX_PLATFORM_APPID, $pre . 'open_platform.verify_ticket.' . WX_PLATFORM_APPID);
 var_dump($p->getAuthorizerAccessToken('wxa1') === $t, $p->getAuthorizerRefreshToken('wxa1') === $r);
-$raw->del($akey('wxa1', $r));
+$raw->del($akey('wxa1', $r), wx_platform_lock_key());
 wx_platform_try(fn () => $p->getAuthorizerAccessToken('wxa1'));
 wx_emu_stop($emu);
 ?>
@@ -203,4 +203,4 @@ bool(true)
 -- no ticket, no component token: an authorizer token inside the margin is still served
 bool(true)
 bool(true)
-WxRedis\TicketException(0): No component_verify_ticket is stored for component app id "wx0000000000component" (key "{prefix}open_platform.verify_ticket.wx0000000000component"): the last one was stored at {time}, N s ago; asked WeChat to push a new ticket (api_start_push_ticket). WeChat pushes a ticket every 10 minutes to the authorization-event URL, which must reach handleCallback() (the last component_access_token refresh failed with this error less than 1000 ms ago; the next try comes after that back-off)
+WxRedis\TicketException(0): No component_verify_ticket is stored for component app id "wx0000000000component" (key "{prefix}open_platform.verify_ticket.wx0000000000component"): the last one was stored at {time}, N s ago; a new push was already requested at {time}, N s ago (at most one request every 10 minutes). WeChat pushes a ticket every 10 minutes to the authorization-event URL, which must reach handleCallback()
