@@ -23,6 +23,7 @@
 #include "../php_wxredis.h"
 #include "core/wx_crypt.h"
 #include "core/wx_xml.h"
+#include "message_crypt.h"
 #include "message_crypt_arginfo.h"
 
 zend_class_entry *wx_ce_MessageCrypt;
@@ -49,8 +50,8 @@ static inline wx_mc_t *wx_mc_from_obj(zend_object *obj)
  * at MSHUTDOWN (threads of a ZTS server keep theirs until exit). */
 ZEND_TLS wx_xml_parser_t *wx_mc_parser;
 
-static wx_crypt_status_t wx_mc_parse(const char *buf, size_t len, wx_xml_node_t **root,
-                                     wx_error_t *err)
+wx_crypt_status_t wx_message_crypt_parse(const char *buf, size_t len, wx_xml_node_t **root,
+                                         wx_error_t *err)
 {
     if (wx_mc_parser == NULL) {
         wx_mc_parser = wx_xml_parser_new();
@@ -199,12 +200,48 @@ static zend_string *wx_mc_query_param(HashTable *query, const char *name, size_t
     return NULL;
 }
 
+wx_crypt_status_t wx_message_crypt_open_push(wx_crypt_t *crypt, HashTable *query, zend_string *body,
+                                             char **out, size_t *out_len, int *key_used, wx_error_t *err)
+{
+    zend_string *sig = NULL, *ts = NULL, *nonce = NULL;
+    wx_xml_node_t *root = NULL;
+    const wx_xml_node_t *enc;
+    wx_crypt_status_t st;
+
+    if ((sig = wx_mc_query_param(query, ZEND_STRL("msg_signature"), err)) == NULL
+            || (ts = wx_mc_query_param(query, ZEND_STRL("timestamp"), err)) == NULL
+            || (nonce = wx_mc_query_param(query, ZEND_STRL("nonce"), err)) == NULL) {
+        st = (wx_crypt_status_t) err->code;
+        goto out;
+    }
+    if (wx_message_crypt_parse(ZSTR_VAL(body), ZSTR_LEN(body), &root, err) != WX_CRYPT_OK) {
+        char tmp[WX_ERRMSG_SIZE];
+        memcpy(tmp, err->msg, sizeof(tmp));
+        st = wx_error_set(err, WX_CRYPT_ERR_PARSE_XML, "callback body: %s", tmp);
+        goto out;
+    }
+    /* only Encrypt is read: system pushes carry AppId + Encrypt and no
+     * ToUserName, account messages ToUserName + Encrypt */
+    enc = wx_xml_child(root, "Encrypt");
+    if (enc == NULL) {
+        st = wx_error_set(err, WX_CRYPT_ERR_PARSE_XML,
+                          "callback body has no <Encrypt> element under <%.64s>", root->name);
+        goto out;
+    }
+    st = wx_crypt_decrypt_verified(crypt, WX_ZSTR(sig), WX_ZSTR(ts), WX_ZSTR(nonce),
+                                   WX_STR(enc->text, enc->text_len), out, out_len, key_used, err);
+out:
+    wx_xml_free(root);
+    if (sig) zend_string_release(sig);
+    if (ts) zend_string_release(ts);
+    if (nonce) zend_string_release(nonce);
+    return st;
+}
+
 ZEND_METHOD(WxRedis_MessageCrypt, decryptMessage)
 {
     HashTable *query;
-    zend_string *body, *sig = NULL, *ts = NULL, *nonce = NULL;
-    wx_xml_node_t *root = NULL;
-    const wx_xml_node_t *enc;
+    zend_string *body;
     wx_error_t err;
     wx_mc_t *mc;
     char *out = NULL;
@@ -219,46 +256,13 @@ ZEND_METHOD(WxRedis_MessageCrypt, decryptMessage)
     if ((mc = wx_mc_this(ZEND_THIS)) == NULL) {
         RETURN_THROWS();
     }
-    if ((sig = wx_mc_query_param(query, ZEND_STRL("msg_signature"), &err)) == NULL
-            || (ts = wx_mc_query_param(query, ZEND_STRL("timestamp"), &err)) == NULL
-            || (nonce = wx_mc_query_param(query, ZEND_STRL("nonce"), &err)) == NULL) {
-        goto fail;
-    }
-    if (wx_mc_parse(ZSTR_VAL(body), ZSTR_LEN(body), &root, &err) != WX_CRYPT_OK) {
-        char tmp[WX_ERRMSG_SIZE];
-        memcpy(tmp, err.msg, sizeof(tmp));
-        wx_error_set(&err, WX_CRYPT_ERR_PARSE_XML, "callback body: %s", tmp);
-        goto fail;
-    }
-    /* only Encrypt is read: system pushes carry AppId + Encrypt and no
-     * ToUserName, account messages ToUserName + Encrypt */
-    enc = wx_xml_child(root, "Encrypt");
-    if (enc == NULL) {
-        wx_error_set(&err, WX_CRYPT_ERR_PARSE_XML,
-                     "callback body has no <Encrypt> element under <%.64s>", root->name);
-        goto fail;
-    }
-    if (wx_crypt_decrypt_verified(mc->crypt, WX_ZSTR(sig), WX_ZSTR(ts), WX_ZSTR(nonce),
-                                  WX_STR(enc->text, enc->text_len), &out, &out_len, &used,
-                                  &err) != WX_CRYPT_OK) {
-        goto fail;
+    if (wx_message_crypt_open_push(mc->crypt, query, body, &out, &out_len, &used, &err) != WX_CRYPT_OK) {
+        wx_mc_throw(&err);
+        RETURN_THROWS();
     }
     mc->reply_key = used;
     RETVAL_STRINGL(out, out_len);
     wx_crypt_buf_free(out);
-    wx_xml_free(root);
-    zend_string_release(sig);
-    zend_string_release(ts);
-    zend_string_release(nonce);
-    return;
-
-fail:
-    wx_xml_free(root);
-    if (sig) zend_string_release(sig);
-    if (ts) zend_string_release(ts);
-    if (nonce) zend_string_release(nonce);
-    wx_mc_throw(&err);
-    RETURN_THROWS();
 }
 
 ZEND_METHOD(WxRedis_MessageCrypt, decrypt)
@@ -411,13 +415,18 @@ ZEND_METHOD(WxRedis_MessageCrypt, parseXml)
         Z_PARAM_STR(xml)
     ZEND_PARSE_PARAMETERS_END();
 
-    if (wx_mc_parse(ZSTR_VAL(xml), ZSTR_LEN(xml), &root, &err) != WX_CRYPT_OK) {
+    if (wx_message_crypt_parse(ZSTR_VAL(xml), ZSTR_LEN(xml), &root, &err) != WX_CRYPT_OK) {
         wx_mc_throw(&err);
         RETURN_THROWS();
     }
-    array_init_size(return_value, (uint32_t) root->nchildren);
-    wx_mc_children(root, Z_ARRVAL_P(return_value));
+    wx_message_crypt_to_array(root, return_value);
     wx_xml_free(root);
+}
+
+void wx_message_crypt_to_array(const wx_xml_node_t *root, zval *out)
+{
+    array_init_size(out, (uint32_t) root->nchildren);
+    wx_mc_children(root, Z_ARRVAL_P(out));
 }
 
 /* ---------------------------------------------------------------- registration */

@@ -50,6 +50,7 @@
 #endif
 
 #include "../php_wxredis.h"
+#include "message_crypt.h"
 #include "core/wx_crypt.h"
 #include "core/wx_xml.h"
 #include "http.h"
@@ -1653,61 +1654,20 @@ fail:
 
 /* --------------------------------------------------------------- callback */
 
-/* A query parameter as a string (ints converted, as frameworks pass them). */
-static zend_string *wx_op_query_param(HashTable *query, const char *name)
-{
-    zval *zv = zend_hash_str_find_deref(query, name, strlen(name));
-
-    if (zv && Z_TYPE_P(zv) == IS_STRING) {
-        return zend_string_copy(Z_STR_P(zv));
-    }
-    if (zv && Z_TYPE_P(zv) == IS_LONG) {
-        return zend_long_to_str(Z_LVAL_P(zv));
-    }
-    wx_throw(wx_ce_CryptException, WX_CRYPT_ERR_VALIDATE_SIGNATURE,
-             zv ? "query parameter %s must be a string, %s given"
-                : "the query string has no %s parameter (is this an encrypted push?)",
-             name, zv ? zend_zval_type_name(zv) : "");
-    return NULL;
-}
-
 /* Verify and decrypt a push; the plaintext XML or NULL with CryptException. */
 static zend_string *wx_op_decrypt_push(wx_op_t *op, HashTable *query, zend_string *body)
 {
-    zend_string *sig = NULL, *ts = NULL, *nonce = NULL, *plain = NULL;
-    wx_xml_node_t *root = NULL;
-    const wx_xml_node_t *enc;
     wx_error_t err;
+    zend_string *plain;
     char *out = NULL;
     size_t out_len = 0;
 
-    if (!(sig = wx_op_query_param(query, "msg_signature")) || !(ts = wx_op_query_param(query, "timestamp"))
-            || !(nonce = wx_op_query_param(query, "nonce"))) {
-        goto out;
-    }
-    if (wx_xml_parse(ZSTR_VAL(body), ZSTR_LEN(body), NULL, &root, &err) != WX_CRYPT_OK) {
-        wx_throw(wx_ce_CryptException, err.code, "callback body: %s", err.msg);
-        goto out;
-    }
-    /* system pushes carry AppId + Encrypt and no ToUserName: read only Encrypt */
-    if (!(enc = wx_xml_child(root, "Encrypt"))) {
-        wx_throw(wx_ce_CryptException, WX_CRYPT_ERR_PARSE_XML,
-                 "callback body has no <Encrypt> element under <%.64s>", root->name);
-        goto out;
-    }
-    if (wx_crypt_decrypt_verified(op->crypt, WX_STR(ZSTR_VAL(sig), ZSTR_LEN(sig)),
-                                  WX_STR(ZSTR_VAL(ts), ZSTR_LEN(ts)), WX_STR(ZSTR_VAL(nonce), ZSTR_LEN(nonce)),
-                                  WX_STR(enc->text, enc->text_len), &out, &out_len, NULL, &err) != WX_CRYPT_OK) {
+    if (wx_message_crypt_open_push(op->crypt, query, body, &out, &out_len, NULL, &err) != WX_CRYPT_OK) {
         wx_throw(wx_ce_CryptException, err.code, "%s", err.msg);
-        goto out;
+        return NULL;
     }
     plain = zend_string_init(out, out_len, 0);
     wx_crypt_buf_free(out);
-out:
-    wx_xml_free(root);
-    if (sig) zend_string_release(sig);
-    if (ts) zend_string_release(ts);
-    if (nonce) zend_string_release(nonce);
     return plain;
 }
 
@@ -1773,22 +1733,6 @@ static zend_result wx_op_dispatch(wx_op_t *op, wx_cache_obj_t *c, const wx_xml_n
 }
 
 /* The decrypted message as MessageCrypt::parseXml() gives it. */
-static zend_result wx_op_message_array(zend_string *plain, zval *out)
-{
-    zend_class_entry *ce = zend_hash_str_find_ptr(CG(class_table), ZEND_STRL("wxredis\\messagecrypt"));
-    zend_function *fn = ce ? zend_hash_str_find_ptr(&ce->function_table, ZEND_STRL("parsexml")) : NULL;
-    zval arg;
-
-    ZVAL_UNDEF(out);
-    if (!fn) {
-        zend_throw_error(NULL, "WxRedis\\MessageCrypt::parseXml() is missing");
-        return FAILURE;
-    }
-    ZVAL_STR(&arg, plain);
-    zend_call_known_function(fn, NULL, ce, out, 1, &arg, NULL);
-    return EG(exception) ? FAILURE : SUCCESS;
-}
-
 ZEND_METHOD(WxRedis_OpenPlatform, handleCallback)
 {
     HashTable *query;
@@ -1799,7 +1743,7 @@ ZEND_METHOD(WxRedis_OpenPlatform, handleCallback)
     wx_cache_obj_t *c;
     wx_op_t *op;
     wx_error_t err;
-    zend_result rc;
+    int rc;
 
     ZEND_PARSE_PARAMETERS_START(2, 3)
         Z_PARAM_ARRAY_HT(query)
@@ -1811,27 +1755,27 @@ ZEND_METHOD(WxRedis_OpenPlatform, handleCallback)
     if (!(op = wx_op_this(ZEND_THIS, &c)) || !(plain = wx_op_decrypt_push(op, query, body))) {
         RETURN_THROWS();
     }
-    if (wx_xml_parse(ZSTR_VAL(plain), ZSTR_LEN(plain), NULL, &msg, &err) != WX_CRYPT_OK) {
+    rc = wx_message_crypt_parse(ZSTR_VAL(plain), ZSTR_LEN(plain), &msg, &err);
+    zend_string_release(plain);
+    if (rc != WX_CRYPT_OK) {
         wx_throw(wx_ce_CryptException, err.code, "decrypted push: %s", err.msg);
-        zend_string_release(plain);
         RETURN_THROWS();
     }
     rc = wx_op_dispatch(op, c, msg);
-    wx_xml_free(msg);
     if (rc == SUCCESS && ZEND_FCI_INITIALIZED(fci)) {
+        /* the handler gets what MessageCrypt::parseXml() would return */
         zval arr, ret;
-        if (wx_op_message_array(plain, &arr) == SUCCESS) {
-            ZVAL_UNDEF(&ret);
-            fci.retval = &ret;
-            fci.params = &arr;
-            fci.param_count = 1;
-            zend_call_function(&fci, &fcc);
-            zval_ptr_dtor(&ret);
-        }
+        wx_message_crypt_to_array(msg, &arr);
+        ZVAL_UNDEF(&ret);
+        fci.retval = &ret;
+        fci.params = &arr;
+        fci.param_count = 1;
+        zend_call_function(&fci, &fcc);
+        zval_ptr_dtor(&ret);
         zval_ptr_dtor(&arr);
         rc = EG(exception) ? FAILURE : SUCCESS;
     }
-    zend_string_release(plain);
+    wx_xml_free(msg);
     if (rc == FAILURE) {
         RETURN_THROWS();
     }
