@@ -135,8 +135,9 @@ function fmt_ops(?float $ops): string
     return $ops === null ? '-' : number_format($ops, 0, '.', ',');
 }
 
-/** Per-op closures for one contender: name => fn(int $n) running $n calls. */
-function contender_wx(WxRedis\Cache $c, array $keys, array $batch, mixed $value, bool $consume): array
+/** Per-op closures for a PSR-16 contender (WxRedis\Cache, Symfony's Psr16Cache):
+ * name => fn(int $n) running $n calls. */
+function contender_psr16(object $c, array $keys, array $batch, mixed $value, bool $consume): array
 {
     $k = $keys[0];
     return [
@@ -169,20 +170,6 @@ function contender_php(Redis $r, array $keys, array $batch, mixed $value, bool $
                 $r->exec();
             }
         },
-    ];
-}
-
-function contender_sym(Psr\SimpleCache\CacheInterface $c, array $keys, array $batch, mixed $value, bool $consume): array
-{
-    $k = $keys[0];
-    return [
-        'get' => function (int $n) use ($c, $k) { for ($i = 0; $i < $n; $i++) { $c->get($k); } },
-        'set' => function (int $n) use ($c, $k, $value) { for ($i = 0; $i < $n; $i++) { $c->set($k, $value, 7200); } },
-        'has' => function (int $n) use ($c, $k) { for ($i = 0; $i < $n; $i++) { $c->has($k); } },
-        'getMultiple' => $consume
-            ? function (int $n) use ($c, $keys) { for ($i = 0; $i < $n; $i++) { foreach ($c->getMultiple($keys) as $kk => $v) {} } }
-            : function (int $n) use ($c, $keys) { for ($i = 0; $i < $n; $i++) { $c->getMultiple($keys); } },
-        'setMultiple' => function (int $n) use ($c, $batch) { for ($i = 0; $i < $n; $i++) { $c->setMultiple($batch, 7200); } },
     ];
 }
 
@@ -304,7 +291,7 @@ function main(): int
     $pr->setOption(Redis::OPT_PREFIX, 'bphp:');
 
     $contenders = [
-        'wxredis' => contender_wx($wx, $keys, $batch, $value, $opt['consume']),
+        'wxredis' => contender_psr16($wx, $keys, $batch, $value, $opt['consume']),
         'phpredis' => contender_php($pr, $keys, $batch, $value, $opt['consume']),
     ];
     $check = ['wxredis' => fn ($k) => $wx->get($k), 'phpredis' => fn ($k) => $pr->get($k)];
@@ -315,7 +302,7 @@ function main(): int
         $sr->connect('127.0.0.1', $port);
         $sym = new Symfony\Component\Cache\Psr16Cache(
             new Symfony\Component\Cache\Adapter\RedisAdapter($sr, 'bsym', 0));
-        $contenders['symfony'] = contender_sym($sym, $keys, $batch, $value, $opt['consume']);
+        $contenders['symfony'] = contender_psr16($sym, $keys, $batch, $value, $opt['consume']);
         $check['symfony'] = fn ($k) => $sym->get($k);
         $fill['symfony'] = fn () => $sym->setMultiple($batch, 7200);
         $m = new Symfony\Component\Cache\Marshaller\DefaultMarshaller();
@@ -332,7 +319,7 @@ function main(): int
         $pru->connect($sock);
         $pru->setOption(Redis::OPT_SERIALIZER, Redis::SERIALIZER_PHP);
         $pru->setOption(Redis::OPT_PREFIX, 'bphp:');
-        $contenders['wxredis/unix'] = contender_wx($wxu, $keys, $batch, $value, $opt['consume']);
+        $contenders['wxredis/unix'] = contender_psr16($wxu, $keys, $batch, $value, $opt['consume']);
         $contenders['phpredis/unix'] = contender_php($pru, $keys, $batch, $value, $opt['consume']);
         $check['wxredis/unix'] = fn ($k) => $wxu->get($k);
         $check['phpredis/unix'] = fn ($k) => $pru->get($k);
