@@ -39,7 +39,7 @@ wx_redis_stop($r);
 --EXPECTF--
 a Redis that can lose refresh tokens
 refresh_token_expires, eviction, no_persistence
-  refresh token wxredis:authorizer_refresh_token:wxC:wxB has a TTL of 100s: it must never expire
+  refresh token wxredis:authorizer_refresh_token:wxC:wxB has a TTL of %ds: it must never expire
   maxmemory-policy is allkeys-lru: under memory pressure Redis may evict keys without expiry, such as authorizer refresh tokens (2 here); use noeviction or a volatile-* policy
   neither RDB snapshots (save) nor AOF (appendonly) are configured: a Redis restart loses every refresh token
 int(1)

@@ -19,12 +19,12 @@ $pushes = fn () => count(wx_emu_control($emu, 'state')['push_requests']);
 
 echo "-- never a ticket\n";
 wx_platform_try(fn () => $p->getComponentAccessToken());
+$raw->pexpire($lock, '10000');                       // hold the 1 s back-off for the next step, even in a slow run
 var_dump($calls('api_start_push_ticket'), $pushes(), $calls('api_component_token'));
 $log = wx_emu_control($emu, 'log', ['path' => '/cgi-bin/component/api_start_push_ticket']);
 echo json_encode(array_keys($log[0]['body'])), "\n";    // component_secret, not component_appsecret
 var_dump($raw->ttl($pushKey) > 590);
 echo "-- again at once: the error is handed on (back-off), WeChat is not asked again\n";
-$raw->pexpire($lock, '10000');                       // a slow run is still inside the back-off
 wx_platform_try(fn () => $p->getComponentAccessToken());
 echo "-- after the back-off: a push was already requested\n";
 $raw->del($lock);
