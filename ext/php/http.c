@@ -19,7 +19,7 @@
 
 #define WX_HTTP_RESPONSE_VAR "http_response_header"
 
-static double wx_http_now(void)
+double wx_http_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -33,4 +33,7 @@ typedef struct {
 zend_result wx_http_post_json(const char *url, zend_string *json, double timeout, wx_http_result_t *res);
 void        wx_http_result_free(wx_http_result_t *res);
 
+/* Seconds on the monotonic clock, for timeouts and deadlines. */
+double      wx_http_now(void);
+
 #endif

@@ -166,13 +166,6 @@ static wx_op_t *wx_op_this(zval *zthis, wx_cache_obj_t **c)
 
 /* ------------------------------------------------------------------ helpers */
 
-static double wx_op_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
 /* Take the pending exception out of the way (so Redis and the serializer
  * can run) and put it back with wx_op_unstash; anything thrown in between
  * is dropped. */
@@ -1031,7 +1024,7 @@ static zend_result wx_op_wait(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f,
         if (gone) {
             return SUCCESS;
         }
-        if (wx_op_now() >= deadline) {
+        if (wx_http_now() >= deadline) {
             wx_throw(wx_ce_HttpException, 0,
                      "Timed out after %.3g s waiting for another process to refresh the %s (lock \"%s\"): "
                      "its WeChat call is slow or it died; the lock expires after lock_timeout (%.3g s)",
@@ -1137,7 +1130,7 @@ static zend_string *wx_op_single_flight(wx_op_t *op, wx_cache_obj_t *c, wx_op_fl
         if (deadline == 0) {
             /* a holder that died frees the lock after lock_timeout, and the
              * next one needs up to http_timeout for its call */
-            deadline = wx_op_now() + op->lock_timeout + op->http_timeout;
+            deadline = wx_http_now() + op->lock_timeout + op->http_timeout;
         }
         if (wx_op_wait(op, c, f, deadline) == FAILURE) {
             break;
