@@ -11,6 +11,8 @@
 
 #include "php.h"
 #include "core/wx_conn.h"
+#include "php/exceptions.h"
+#include "php/bridge.h"
 
 #define PHP_WXREDIS_VERSION "0.1.0"
 
@@ -36,36 +38,9 @@ ZEND_END_MODULE_GLOBALS(wxredis)
 ZEND_EXTERN_MODULE_GLOBALS(wxredis)
 #define WXREDIS_G(v) ZEND_MODULE_GLOBALS_ACCESSOR(wxredis, v)
 
-/* Internal classes (registered in MINIT). */
-extern zend_class_entry *wx_ce_Exception;       /* interface WxRedis\Exception */
-extern zend_class_entry *wx_ce_CryptException;
 extern zend_class_entry *wx_ce_CacheBase;
-extern zend_class_entry *wx_ce_TicketException;   /* WxRedis\OpenPlatform's */
-extern zend_class_entry *wx_ce_ApiException;
-extern zend_class_entry *wx_ce_HttpException;
-
-/* Classes declared lazily by the PSR bridge (ext/wxredis.c), so that they
- * implement whichever psr/simple-cache the application autoloads. */
-typedef enum {
-    WX_BRIDGE_CACHE = 0,
-    WX_BRIDGE_CACHE_EXCEPTION,
-    WX_BRIDGE_INVALID_ARGUMENT,
-    WX_BRIDGE_COUNT
-} wx_bridge_class_t;
-
-/* The class entry, declaring it now if needed; NULL with an exception set
- * if that failed. */
-zend_class_entry *wx_bridge_class(wx_bridge_class_t which);
-
-/* Throw ce (or, for the bridge, the lazily declared class) with a
- * printf-style message. */
-ZEND_COLD void wx_throw(zend_class_entry *ce, zend_long code, const char *fmt, ...)
-    ZEND_ATTRIBUTE_FORMAT(printf, 3, 4);
-ZEND_COLD void wx_throw_bridge(wx_bridge_class_t which, zend_long code, const char *fmt, ...)
-    ZEND_ATTRIBUTE_FORMAT(printf, 3, 4);
 
 /* Registration, one per PHP class file, called from MINIT. */
-void wx_exceptions_register(void);
 void wx_cache_register(void);
 void wx_message_crypt_register(void);
 void wx_format_register(void);

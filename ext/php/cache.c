@@ -208,7 +208,7 @@ static wx_cache_obj_t *wx_cache_this(zval *zthis)
 static ZEND_COLD void wx_cache_conn_error(wx_cache_obj_t *c)
 {
     WXREDIS_G(cache_stats).errors++;
-    wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, c->conn->err, "%s", c->conn->errstr);
+    wx_throw_cache(c->conn->err, "%s", c->conn->errstr);
 }
 
 /* PSR-16 key rules; returns prefix+key or NULL with an exception. */
@@ -217,22 +217,22 @@ static zend_string *wx_cache_key(wx_cache_obj_t *c, zval *key)
     const char *p, *end;
 
     if (Z_TYPE_P(key) != IS_STRING) {
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_KEY,
+        wx_throw_invalid(WX_CACHE_ERR_KEY,
             "cache key must be a string, %s given", zend_zval_type_name(key));
         return NULL;
     }
     if (Z_STRLEN_P(key) == 0) {
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_KEY, "cache key must not be empty");
+        wx_throw_invalid(WX_CACHE_ERR_KEY, "cache key must not be empty");
         return NULL;
     }
     if (Z_STRLEN_P(key) > WX_CACHE_MAX_KEY) {
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_KEY,
+        wx_throw_invalid(WX_CACHE_ERR_KEY,
             "cache key is %zu bytes long, more than %d", Z_STRLEN_P(key), WX_CACHE_MAX_KEY);
         return NULL;
     }
     for (p = Z_STRVAL_P(key), end = p + Z_STRLEN_P(key); p < end; p++) {
         if (strchr("{}()/\\@:", *p) && *p) {
-            wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_KEY,
+            wx_throw_invalid(WX_CACHE_ERR_KEY,
                 "cache key \"%s\" contains '%c', which PSR-16 reserves ({}()/\\@:)", Z_STRVAL_P(key), *p);
             return NULL;
         }
@@ -284,7 +284,7 @@ static wx_ttl_t wx_cache_ttl(zval *ttl, zend_long *secs)
             return WX_TTL_ERROR;
         }
     } else {
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_TTL,
+        wx_throw_invalid(WX_CACHE_ERR_TTL,
             "TTL must be null, an int (seconds) or a DateInterval, %s given", zend_zval_type_name(ttl));
         return WX_TTL_ERROR;
     }
@@ -311,7 +311,7 @@ redisReply *wx_cache_command(wx_cache_obj_t *c, int argc, const char **argv, con
     }
     if (r->type == REDIS_REPLY_ERROR) {
         WXREDIS_G(cache_stats).errors++;
-        wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CONN_ERR_REPLY, "Redis %s failed: %.*s",
+        wx_throw_cache(WX_CONN_ERR_REPLY, "Redis %s failed: %.*s",
                         argv[0], (int) r->len, r->str);
         freeReplyObject(r);
         return NULL;
@@ -369,7 +369,7 @@ static zend_result wx_cache_each(wx_cache_obj_t *c, zval *iterable, const char *
         return SUCCESS;
     }
     if (Z_TYPE_P(iterable) != IS_OBJECT || !instanceof_function(Z_OBJCE_P(iterable), zend_ce_traversable)) {
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+        wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
             "%s must be an array or a Traversable, %s given", what, zend_zval_type_name(iterable));
         return FAILURE;
     }
@@ -510,7 +510,7 @@ static zend_result wx_cache_opt_string(zval *v, const char *name, char **dst)
         return SUCCESS;
     }
     if (Z_TYPE_P(v) != IS_STRING || memchr(Z_STRVAL_P(v), '\0', Z_STRLEN_P(v))) {
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+        wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
             "option \"%s\" must be a string without NUL bytes, or null", name);
         return FAILURE;
     }
@@ -526,7 +526,7 @@ static zend_result wx_cache_opt_timeout(zval *v, const char *name, double *dst)
     else if (Z_TYPE_P(v) == IS_DOUBLE) d = Z_DVAL_P(v);
     else d = -1;
     if (!(d > 0 && d <= 86400)) {
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+        wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
             "option \"%s\" must be a number of seconds greater than 0 (at most 86400)", name);
         return FAILURE;
     }
@@ -537,7 +537,7 @@ static zend_result wx_cache_opt_timeout(zval *v, const char *name, double *dst)
 static zend_result wx_cache_opt_bool(zval *v, const char *name, bool *dst)
 {
     if (Z_TYPE_P(v) != IS_TRUE && Z_TYPE_P(v) != IS_FALSE) {
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+        wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
             "option \"%s\" must be a bool, %s given", name, zend_zval_type_name(v));
         return FAILURE;
     }
@@ -554,13 +554,13 @@ static zend_result wx_cache_apply_options(wx_cache_obj_t *c, HashTable *options,
     ZEND_HASH_FOREACH_STR_KEY_VAL(options, name, v) {
         ZVAL_DEREF(v);
         if (!name) {
-            wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+            wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
                 "options must be an array keyed by option name");
             return FAILURE;
         }
         if (zend_string_equals_literal(name, "prefix")) {
             if (Z_TYPE_P(v) != IS_STRING) {
-                wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+                wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
                     "option \"prefix\" must be a string, %s given", zend_zval_type_name(v));
                 return FAILURE;
             }
@@ -580,7 +580,7 @@ static zend_result wx_cache_apply_options(wx_cache_obj_t *c, HashTable *options,
             if (wx_cache_opt_string(v, "password", &o->password) == FAILURE) return FAILURE;
         } else if (zend_string_equals_literal(name, "database")) {
             if (Z_TYPE_P(v) != IS_LONG || Z_LVAL_P(v) < 0 || Z_LVAL_P(v) > INT_MAX) {
-                wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+                wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
                     "option \"database\" must be an int >= 0");
                 return FAILURE;
             }
@@ -588,14 +588,14 @@ static zend_result wx_cache_apply_options(wx_cache_obj_t *c, HashTable *options,
         } else if (zend_string_equals_literal(name, "allowed_classes")) {
             if (wx_codec_set_allowed_classes(&c->codec, v, "option \"allowed_classes\"") == FAILURE) return FAILURE;
         } else {
-            wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+            wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
                 "unknown option \"%s\" (known: prefix, connect_timeout, read_timeout, persistent, "
                 "username, password, database, allowed_classes, legacy_formats)", ZSTR_VAL(name));
             return FAILURE;
         }
     } ZEND_HASH_FOREACH_END();
     if (o->username && !o->password) {
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+        wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
             "a username needs a password (Redis AUTH takes both)");
         return FAILURE;
     }
@@ -623,7 +623,7 @@ ZEND_METHOD(WxRedis_CacheBase, __construct)
     }
     wx_conn_opts_init(&o);
     if (dsn && wx_conn_parse_dsn(&o, ZSTR_VAL(dsn), ZSTR_LEN(dsn), err, sizeof(err)) != WX_CONN_OK) {
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CONN_ERR_DSN, "invalid DSN \"%s\": %s", ZSTR_VAL(dsn), err);
+        wx_throw_invalid(WX_CONN_ERR_DSN, "invalid DSN \"%s\": %s", ZSTR_VAL(dsn), err);
         goto fail;
     }
     if (!dsn) {
@@ -846,7 +846,7 @@ static zend_result wx_cache_unlink_page(wx_cache_obj_t *c, redisReply *page)
         }
         if (r->type == REDIS_REPLY_ERROR) {
             WXREDIS_G(cache_stats).errors++;
-            wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CONN_ERR_REPLY, "Redis %s failed: %s", argv[0], r->str);
+            wx_throw_cache(WX_CONN_ERR_REPLY, "Redis %s failed: %s", argv[0], r->str);
             rc = FAILURE;
         } else {
             WXREDIS_G(cache_stats).deletes += (zend_long) page->elements;
@@ -874,7 +874,7 @@ ZEND_METHOD(WxRedis_CacheBase, clear)
     if (ZSTR_LEN(c->prefix) == 0) {
         /* Without a prefix "our" keys are every key of the database,
          * which may hold other applications' data and the refresh tokens. */
-        wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CACHE_ERR_UNSAFE,
+        wx_throw_cache(WX_CACHE_ERR_UNSAFE,
             "clear() refuses to run without a prefix: it would delete every key in the Redis "
             "database, not only this cache's; set the \"prefix\" option (e.g. \"easywechat:\")");
         RETURN_THROWS();
@@ -892,7 +892,7 @@ ZEND_METHOD(WxRedis_CacheBase, clear)
             r->element[0]->type != REDIS_REPLY_STRING || r->element[0]->len >= sizeof(cursor) ||
             r->element[1]->type != REDIS_REPLY_ARRAY) {
             freeReplyObject(r);
-            wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CONN_ERR_PROTOCOL, "unexpected reply to SCAN");
+            wx_throw_cache(WX_CONN_ERR_PROTOCOL, "unexpected reply to SCAN");
             rc = FAILURE;
             break;
         }
@@ -942,7 +942,7 @@ ZEND_METHOD(WxRedis_CacheBase, getMultiple)
     }
     if (r->type != REDIS_REPLY_ARRAY || r->elements != (size_t) (a.argc - 1)) {
         freeReplyObject(r);
-        wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CONN_ERR_PROTOCOL, "unexpected reply to MGET");
+        wx_throw_cache(WX_CONN_ERR_PROTOCOL, "unexpected reply to MGET");
         goto fail;
     }
     for (i = 0; i < r->elements; i++) {

@@ -29,7 +29,7 @@ static void wx_codec_rethrow(zend_long code, const char *what, zend_string *key)
     EG(exception) = NULL;
     m = zend_read_property_ex(cause->ce, cause, ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv);
     msg = zval_get_string(m);
-    wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, code, "value %s key \"%s\" %s: %s",
+    wx_throw_cache(code, "value %s key \"%s\" %s: %s",
                     code == WX_CACHE_ERR_SERIALIZE ? "for" : "under", ZSTR_VAL(key), what, ZSTR_VAL(msg));
     zend_string_release(msg);
     if (EG(exception)) {
@@ -70,7 +70,7 @@ zend_string *wx_codec_encode(zval *value, zend_string *key)
         /* Readers refuse such strings as double-encoded foreign data (see
          * wx_codec_unserialize); storing one would make it unreadable. */
         smart_str_free(&buf);
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_SERIALIZE,
+        wx_throw_invalid(WX_CACHE_ERR_SERIALIZE,
             "value for key \"%s\" is a string that starts with igbinary's header (00 00 00 0%d), "
             "which wxredis cannot tell apart from igbinary data double-encoded by Symfony's marshaller "
             "and phpredis; store it wrapped (e.g. in an array) or encoded (e.g. base64)",
@@ -78,7 +78,7 @@ zend_string *wx_codec_encode(zval *value, zend_string *key)
         return NULL;
     }
     if (!buf.s) {
-        wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CACHE_ERR_SERIALIZE, "value could not be serialized");
+        wx_throw_cache(WX_CACHE_ERR_SERIALIZE, "value could not be serialized");
         return NULL;
     }
     return smart_str_extract(&buf);
@@ -124,7 +124,7 @@ static zend_result wx_codec_unserialize(const wx_codec_t *codec, zend_string *ke
         if (codec->legacy_formats) {
             rc = wx_codec_legacy(key, WX_FORMAT_IGBINARY, ZSTR_VAL(inner), ZSTR_LEN(inner), out);
         } else {
-            wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CACHE_ERR_FORMAT,
+            wx_throw_cache(WX_CACHE_ERR_FORMAT,
                 "value under key \"%s\" is igbinary data inside a PHP serialize() string "
                 "(double-encoded: Symfony's marshaller with igbinary under phpredis SERIALIZER_PHP); "
                 "set the legacy_formats option to read it during a migration", ZSTR_VAL(key));
@@ -134,7 +134,7 @@ static zend_result wx_codec_unserialize(const wx_codec_t *codec, zend_string *ke
     }
     if (Z_TYPE_P(out) == IS_FALSE && !(len == 4 && memcmp(buf, "b:0;", 4) == 0)) {
         zval_ptr_dtor(out);
-        wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CACHE_ERR_CORRUPT,
+        wx_throw_cache(WX_CACHE_ERR_CORRUPT,
             "value under key \"%s\" is PHP serialize() data that does not load (%zu bytes)",
             ZSTR_VAL(key), len);
         return FAILURE;
@@ -158,7 +158,7 @@ static zend_result wx_codec_legacy_once(zend_string *key, wx_format_t fmt,
     case WX_FORMAT_IGBINARY: {
         zval fn, arg;
         if (!zend_hash_str_exists(&module_registry, "igbinary", sizeof("igbinary") - 1)) {
-            wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CACHE_ERR_FORMAT,
+            wx_throw_cache(WX_CACHE_ERR_FORMAT,
                 "value under key \"%s\" is in igbinary format, and legacy_formats cannot decode it "
                 "because the igbinary extension is not loaded", ZSTR_VAL(key));
             return FAILURE;
@@ -178,7 +178,7 @@ static zend_result wx_codec_legacy_once(zend_string *key, wx_format_t fmt,
     default:
         break;
     }
-    wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CACHE_ERR_FORMAT,
+    wx_throw_cache(WX_CACHE_ERR_FORMAT,
         "value under key \"%s\" is in %s format, which legacy_formats does not decode",
         ZSTR_VAL(key), wx_sniff_format_name(fmt));
     return FAILURE;
@@ -198,7 +198,7 @@ zend_result wx_codec_decode(const wx_codec_t *codec, zend_string *key,
     if (codec->legacy_formats) {
         return wx_codec_legacy(key, fmt, buf, len, out);
     }
-    wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CACHE_ERR_FORMAT,
+    wx_throw_cache(WX_CACHE_ERR_FORMAT,
         "value under key \"%s\" is not in wxredis format (PHP serialize): it looks like %s "
         "(%zu bytes), probably written by phpredis or Symfony with another serializer; "
         "set the legacy_formats option to read it during a migration",
@@ -284,13 +284,13 @@ zend_result wx_codec_set_allowed_classes(wx_codec_t *codec, zval *v, const char 
         ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(v), name) {
             ZVAL_DEREF(name);
             if (Z_TYPE_P(name) != IS_STRING || !zend_is_valid_class_name(Z_STR_P(name))) {
-                wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+                wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
                     "%s must be true, false or a list of class names", what);
                 return FAILURE;
             }
         } ZEND_HASH_FOREACH_END();
     } else if (Z_TYPE_P(v) != IS_FALSE) {
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+        wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
             "%s must be true, false or a list of class names, %s given", what, zend_zval_type_name(v));
         return FAILURE;
     }

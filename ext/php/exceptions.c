@@ -1,6 +1,7 @@
 /*
- * Exception classes compiled into the extension. The cache's two PSR
- * exceptions are declared lazily by the bridge in ext/wxredis.c.
+ * Exception classes compiled into the extension, and the one set of throw
+ * helpers (exceptions.h). The cache's two PSR exceptions are declared
+ * lazily by the bridge (bridge.c).
  */
 #ifdef HAVE_CONFIG_H
 # include "config.h"
@@ -10,7 +11,8 @@
 #include "zend_exceptions.h"
 #include "ext/spl/spl_exceptions.h"
 
-#include "../php_wxredis.h"
+#include "exceptions.h"
+#include "bridge.h"
 #include "exceptions_arginfo.h"
 
 zend_class_entry *wx_ce_Exception;
@@ -18,6 +20,46 @@ zend_class_entry *wx_ce_CryptException;
 zend_class_entry *wx_ce_TicketException;
 zend_class_entry *wx_ce_ApiException;
 zend_class_entry *wx_ce_HttpException;
+
+static ZEND_COLD void wx_throw_va(zend_class_entry *ce, zend_long code, const char *fmt, va_list ap)
+{
+    zend_string *msg = zend_vstrpprintf(0, fmt, ap);
+    /* a pending exception becomes the new one's previous */
+    zend_throw_exception(ce, ZSTR_VAL(msg), code);
+    zend_string_release(msg);
+}
+
+ZEND_COLD void wx_throw(zend_class_entry *ce, zend_long code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    wx_throw_va(ce, code, fmt, ap);
+    va_end(ap);
+}
+
+static ZEND_COLD void wx_throw_bridge_va(wx_bridge_class_t which, zend_long code, const char *fmt, va_list ap)
+{
+    zend_class_entry *ce = wx_bridge_class(which);
+    if (ce) {
+        wx_throw_va(ce, code, fmt, ap);
+    }
+}
+
+ZEND_COLD void wx_throw_cache(zend_long code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    wx_throw_bridge_va(WX_BRIDGE_CACHE_EXCEPTION, code, fmt, ap);
+    va_end(ap);
+}
+
+ZEND_COLD void wx_throw_invalid(zend_long code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    wx_throw_bridge_va(WX_BRIDGE_INVALID_ARGUMENT, code, fmt, ap);
+    va_end(ap);
+}
 
 static void wx_api_exception_prop(INTERNAL_FUNCTION_PARAMETERS, const char *name, size_t len)
 {

@@ -191,14 +191,14 @@ static zend_result wx_op_check_appid(const char *s, size_t len, const char *what
 {
     size_t i;
     if (len == 0 || len > WX_OP_MAX_APPID) {
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+        wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
             "%s must be 1 to %d characters long, %zu given", what, WX_OP_MAX_APPID, len);
         return FAILURE;
     }
     for (i = 0; i < len; i++) {
         unsigned char ch = (unsigned char) s[i];
         if (ch <= 0x20 || ch >= 0x7f || strchr("{}()/\\@:", ch)) {
-            wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+            wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
                 "%s \"%.*s\" contains a character that is not allowed in an app id (byte 0x%02x)",
                 what, (int) len, s, ch);
             return FAILURE;
@@ -331,7 +331,7 @@ static zend_result wx_op_redis(wx_cache_obj_t *c, wx_op_cmd_t *cmds, size_t n, r
     }
     for (i = 0; i < n; i++) {
         if (replies[i]->type == REDIS_REPLY_ERROR) {
-            wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CONN_ERR_REPLY, "Redis %s failed: %.*s",
+            wx_throw_cache(WX_CONN_ERR_REPLY, "Redis %s failed: %.*s",
                             cmds[i].argv[0], (int) replies[i]->len, replies[i]->str);
             wx_op_free_replies(replies, n);
             return FAILURE;
@@ -366,7 +366,7 @@ static zend_result wx_op_as_string(zend_string *key, zval *v, zend_string **out)
         return SUCCESS;
     }
     if (Z_TYPE_P(v) != IS_STRING) {
-        wx_throw_bridge(WX_BRIDGE_CACHE_EXCEPTION, WX_CACHE_ERR_FORMAT,
+        wx_throw_cache(WX_CACHE_ERR_FORMAT,
             "value under key \"%s\" is %s, not a string", ZSTR_VAL(key), zend_zval_type_name(v));
         zval_ptr_dtor(v);
         return FAILURE;
@@ -1272,7 +1272,7 @@ static zend_string *wx_op_authorizer_key_cb(wx_op_t *op, wx_cache_obj_t *c, wx_o
     }
     if (!refresh) {
         zend_string *key = wx_op_refresh_key(op, f->authorizer);
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_OP_ERR_NO_REFRESH_TOKEN,
+        wx_throw_invalid(WX_OP_ERR_NO_REFRESH_TOKEN,
             "No authorizer_refresh_token is stored for authorizer \"%s\" of component \"%s\" (key \"%s\"): "
             "it is stored when the account authorizes the platform (handleCallback() or handleAuthorization()) "
             "and removed when it revokes; import one with setAuthorizerRefreshToken()",
@@ -1468,7 +1468,7 @@ static zend_result wx_op_forget_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_
 static zend_result wx_op_cfg_string(zval *v, const char *name, zend_string **dst)
 {
     if (Z_TYPE_P(v) != IS_STRING || Z_STRLEN_P(v) == 0 || memchr(Z_STRVAL_P(v), '\0', Z_STRLEN_P(v))) {
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+        wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
             "config \"%s\" must be a non-empty string without NUL bytes, %s given", name,
             Z_TYPE_P(v) == IS_STRING ? "an invalid string" : zend_zval_type_name(v));
         return FAILURE;
@@ -1487,12 +1487,12 @@ static zend_result wx_op_cfg_seconds(zval *v, const char *name, double min, doub
     } else if (Z_TYPE_P(v) == IS_DOUBLE) {
         d = Z_DVAL_P(v);
     } else {
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+        wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
             "config \"%s\" must be a number of seconds (int or float), %s given", name, zend_zval_type_name(v));
         return FAILURE;
     }
     if (!((min_inclusive ? d >= min : d > min) && d <= max)) {
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+        wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
             "config \"%s\" must be %s %g and at most %g seconds, %g given",
             name, min_inclusive ? "at least" : "greater than", min, max, d);
         return FAILURE;
@@ -1505,7 +1505,7 @@ static zend_result wx_op_cfg_aes_key(zend_string *key, const char *name)
 {
     wx_error_t err;
     if (wx_crypt_decode_aes_key(WX_STR(ZSTR_VAL(key), ZSTR_LEN(key)), NULL, &err) != WX_CRYPT_OK) {
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+        wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
             "config \"%s\" is not a valid EncodingAESKey: %s", name, err.msg);
         return FAILURE;
     }
@@ -1539,7 +1539,7 @@ ZEND_METHOD(WxRedis_OpenPlatform, __construct)
         zend_result rc;
         ZVAL_DEREF(v);
         if (!name) {
-            wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+            wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
                 "config must be an array keyed by name (app_id, secret, token, aes_key, ...)");
             goto fail;
         }
@@ -1565,11 +1565,11 @@ ZEND_METHOD(WxRedis_OpenPlatform, __construct)
             rc = wx_op_cfg_string(v, "api_base", &base);
             if (rc == SUCCESS && strncasecmp(ZSTR_VAL(base), "http://", 7) != 0
                               && strncasecmp(ZSTR_VAL(base), "https://", 8) != 0) {
-                wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+                wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
                     "config \"api_base\" must be an http:// or https:// URL, \"%s\" given", ZSTR_VAL(base));
                 rc = FAILURE;
             } else if (rc == SUCCESS && (strchr(ZSTR_VAL(base), '?') || strchr(ZSTR_VAL(base), '#'))) {
-                wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+                wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
                     "config \"api_base\" must not have a query or fragment, \"%s\" given", ZSTR_VAL(base));
                 rc = FAILURE;
             }
@@ -1581,7 +1581,7 @@ ZEND_METHOD(WxRedis_OpenPlatform, __construct)
         } else if (zend_string_equals_literal(name, "refresh_margin")) {
             rc = wx_op_cfg_seconds(v, "refresh_margin", 0, 3600, true, &margin);
         } else {
-            wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+            wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
                 "unknown config key \"%s\" (known: app_id, secret, token, aes_key, previous_aes_key, "
                 "api_base, http_timeout, refresh_margin, lock_timeout)", ZSTR_VAL(name));
             rc = FAILURE;
@@ -1592,14 +1592,14 @@ ZEND_METHOD(WxRedis_OpenPlatform, __construct)
     } ZEND_HASH_FOREACH_END();
 
     if (!app_id || !secret || !token || !aes) {
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT, "config \"%s\" is required",
+        wx_throw_invalid(WX_CACHE_ERR_ARGUMENT, "config \"%s\" is required",
                         !app_id ? "app_id" : !secret ? "secret" : !token ? "token" : "aes_key");
         goto fail;
     }
     if (!lock_given) {
         lock_timeout = http_timeout * 2 > 10.0 ? http_timeout * 2 : 10.0;
     } else if (lock_timeout <= http_timeout) {
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT,
+        wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
             "config \"lock_timeout\" (%g s) must be longer than \"http_timeout\" (%g s): the refresh lock "
             "must outlive the WeChat call it protects", lock_timeout, http_timeout);
         goto fail;
@@ -1607,7 +1607,7 @@ ZEND_METHOD(WxRedis_OpenPlatform, __construct)
     if (wx_crypt_new(WX_STR(ZSTR_VAL(token), ZSTR_LEN(token)), WX_STR(ZSTR_VAL(aes), ZSTR_LEN(aes)),
                      WX_STR(ZSTR_VAL(app_id), ZSTR_LEN(app_id)),
                      prev ? WX_STR(ZSTR_VAL(prev), ZSTR_LEN(prev)) : WX_STR(NULL, 0), &crypt, &err) != WX_CRYPT_OK) {
-        wx_throw_bridge(WX_BRIDGE_INVALID_ARGUMENT, WX_CACHE_ERR_ARGUMENT, "config: %s", err.msg);
+        wx_throw_invalid(WX_CACHE_ERR_ARGUMENT, "config: %s", err.msg);
         goto fail;
     }
     op->crypt = crypt;
