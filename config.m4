@@ -57,9 +57,13 @@ if test "$PHP_WXREDIS" != "no"; then
   PHP_SUBST(WXREDIS_SHARED_LIBADD)
 
   WXREDIS_CORE="ext/core/wx_conn.c ext/core/wx_sniff.c ext/core/wx_crypt.c ext/core/wx_xml.c"
-  WXREDIS_GLUE="ext/wxredis.c ext/php/bridge.c ext/php/exceptions.c ext/php/pool.c ext/php/codec.c ext/php/cache.c ext/php/message_crypt.c ext/php/format.c ext/php/http.c ext/php/open_platform.c"
+  dnl one line per area, so each area's files are listed in one place
+  WXREDIS_GLUE="ext/wxredis.c ext/php/bridge.c ext/php/exceptions.c ext/php/pool.c ext/php/codec.c ext/php/format.c"
+  WXREDIS_CACHE="ext/php/cache.c"
+  WXREDIS_CRYPT="ext/php/message_crypt.c"
+  WXREDIS_PLATFORM="ext/php/http.c ext/php/open_platform.c"
 
-  PHP_NEW_EXTENSION(wxredis, $WXREDIS_GLUE $WXREDIS_CORE, $ext_shared,, -DZEND_ENABLE_STATIC_TSRMLS_CACHE=1 -I@ext_srcdir@/ext)
+  PHP_NEW_EXTENSION(wxredis, $WXREDIS_GLUE $WXREDIS_CACHE $WXREDIS_CRYPT $WXREDIS_PLATFORM $WXREDIS_CORE, $ext_shared,, -DZEND_ENABLE_STATIC_TSRMLS_CACHE=1 -I@ext_srcdir@/ext)
   PHP_ADD_BUILD_DIR($ext_builddir/ext)
   PHP_ADD_BUILD_DIR($ext_builddir/ext/core)
   PHP_ADD_BUILD_DIR($ext_builddir/ext/php)
