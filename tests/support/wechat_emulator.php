@@ -1256,7 +1256,10 @@ function emu_control(string $op, array $in): array|object
                         $authorizers += $shard['counters'];
                     }
                 }
-                return ['calls' => (object) $st['calls'], 'results' => (object) $st['results'], 'authorizers' => (object) $authorizers];
+                // Maps stay JSON objects even when the only key is "0".
+                $objects = fn (array $byPath) => (object) array_map(fn (array $m) => (object) $m, $byPath);
+                return ['calls' => (object) $st['calls'], 'results' => $objects($st['results']),
+                    'authorizers' => (object) array_map($objects, $authorizers)];
 
             case 'token_calls':
                 return emu_control_token_calls($st, $in);
