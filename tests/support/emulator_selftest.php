@@ -23,6 +23,10 @@ const AUTHORIZER_TOKEN_API = '/cgi-bin/component/api_authorizer_token';
 const AUTHORIZER_INFO_API = '/cgi-bin/component/api_get_authorizer_info';
 const START_PUSH_API = '/cgi-bin/component/api_start_push_ticket';
 const QUOTA_API = '/cgi-bin/openapi/quota/get';
+const LIST_API = '/cgi-bin/component/api_get_authorizer_list';
+const COMPONENT_CLEAR_API = '/cgi-bin/component/clear_quota/v2';
+const CLEAR_V2_API = '/cgi-bin/clear_quota/v2';
+const CLEAR_V1_API = '/cgi-bin/clear_quota';
 
 $tap = ['n' => 0, 'failed' => 0];
 
@@ -294,6 +298,11 @@ try {
         && is_array($gi['authorization_info']['func_info'] ?? null), 'api_get_authorizer_info: authorizer_info and authorization_info', $gi);
     is_err(wx_emu_api($emu, AUTHORIZER_INFO_API, $app + ['authorizer_appid' => 'wxstranger'], $q), 61003, 'api_get_authorizer_info: an unknown account');
     is_err(wx_emu_api($emu, AUTHORIZER_INFO_API, $app, $q), 41002, 'api_get_authorizer_info: no authorizer_appid');
+    $infoBody = $app + ['authorizer_appid' => 'wxauthorizer0001'];
+    is_err(wx_emu_api($emu, AUTHORIZER_INFO_API, $infoBody, ['component_access_token' => '80_not-a-token']), 40001, 'api_get_authorizer_info: an unknown token');
+    is_err(wx_emu_api($emu, AUTHORIZER_INFO_API, $infoBody, ['component_access_token' => $t4]), 42001, 'api_get_authorizer_info: an expired token');
+    is_err(wx_emu_api($emu, AUTHORIZER_INFO_API, $infoBody, ['component_access_token' => $atok]), 40001, 'api_get_authorizer_info: an authorizer token instead of the component\'s');
+    is_err(wx_emu_api($emu, AUTHORIZER_INFO_API, ['component_appid' => 'wxother'] + $infoBody, $q), 61011, 'api_get_authorizer_info: another component_appid');
 
     // ---- unauthorized
     $liveTok = wx_emu_api($emu, AUTHORIZER_TOKEN_API, $body, $q)['authorizer_access_token'];
@@ -508,6 +517,346 @@ try {
     ok(wx_emu_calls($emu, TOKEN_API) === $n * $each, 'hammer: the call counter lost no increment (' . wx_emu_calls($emu, TOKEN_API) . ')');
     ok(wx_emu_api($emu, QUOTA_API, ['cgi_path' => TOKEN_API], ['access_token' => wx_emu_control($emu, 'state')['current']['component']])['quota']['used'] === $n * $each,
         'hammer: quota used matches');
+
+    // ================================================================
+    // Issue 12: the simulated clock, many authorizers, the authorizer
+    // list, quotas and their resets, counters and the rate view.
+    wx_emu_control($emu, 'reset', ['keep_config' => false]);
+    $cfg = wx_emu_control($emu, 'config')['config'];
+    $app = ['component_appid' => $cfg['component_appid']];
+    $refused = function (string $op, array $body, string $name, int $status = 400) use ($emu): void {
+        try {
+            wx_emu_control($emu, $op, $body);
+            ok(false, $name);
+        } catch (RuntimeException $e) {
+            ok(str_contains($e->getMessage(), "HTTP $status"), $name, $e->getMessage());
+        }
+    };
+    $newCat = function () use ($emu, $cfg): string {
+        $ticket = wx_emu_control($emu, 'push_ticket')['ticket'];
+        return wx_emu_api($emu, TOKEN_API, ['component_appid' => $cfg['component_appid'], 'component_appsecret' => 'emu-secret',
+            'component_verify_ticket' => $ticket])['component_access_token'];
+    };
+
+    // ---- the clock: every expiry follows it
+    $c0 = wx_emu_control($emu, 'clock');
+    ok(abs($c0['now'] - microtime(true)) < 5 && $c0['offset'] == 0 && preg_match('/^\d{8}$/', $c0['day']) && preg_match('/^\d{6}$/', $c0['month']),
+        'clock: now, real, offset 0, day and month', $c0);
+    $refused('advance_clock', ['seconds' => -1], 'advance_clock refuses to go back');
+    $refused('advance_clock', ['seconds' => 'soon'], 'advance_clock refuses a non-number');
+    $refused('advance_clock', [], 'advance_clock needs seconds');
+    $push = wx_emu_control($emu, 'push_ticket');
+    $cred = $app + ['component_appsecret' => 'emu-secret', 'component_verify_ticket' => $push['ticket']];
+    $k1 = wx_emu_api($emu, TOKEN_API, $cred)['component_access_token'];
+    $k2 = wx_emu_api($emu, TOKEN_API, $cred)['component_access_token'];
+    $pre = fn (string $tok) => wx_emu_api($emu, PREAUTH_API, $app, ['component_access_token' => $tok]);
+    ok(isset($pre($k1)['pre_auth_code']), 'clock: the previous token works within the grace period');
+    $c1 = wx_emu_advance_clock($emu, 301);
+    ok($c1['offset'] == 301 && $c1['now'] - $c1['real'] > 300.9 && $c1['now'] - $c1['real'] < 301.1, 'advance_clock 301 s: the clock is 301 s ahead', $c1);
+    is_err($pre($k1), 40001, 'clock: past the grace period, the previous token is dead');
+    ok(isset($pre($k2)['pre_auth_code']), 'clock: the current token still works');
+    $a = wx_emu_control($emu, 'authorize', ['authorizer_appid' => 'wxclock000000000001']);
+    ok((int) st_xml($a['plaintext'], 'CreateTime') >= (int) $c1['now'] && (int) st_xml($a['plaintext'], 'AuthorizationCodeExpiredTime') >= (int) $c1['now'] + 3600
+        && (int) $a['query']['timestamp'] >= (int) $c1['now'], 'clock: pushes carry the emulated time (CreateTime, code expiry, timestamp)', $a);
+    $code = wx_emu_api($emu, QUERY_AUTH_API, $app + ['authorization_code' => $a['authorization_code']], ['component_access_token' => $k2]);
+    $atk = $code['authorization_info']['authorizer_access_token'] ?? '';
+    $a2 = wx_emu_control($emu, 'authorize', ['authorizer_appid' => 'wxclock000000000002']);
+    wx_emu_advance_clock($emu, 3601);
+    is_err(wx_emu_api($emu, QUERY_AUTH_API, $app + ['authorization_code' => $a2['authorization_code']], ['component_access_token' => $k2]),
+        61010, 'clock: an authorization code past its 3600 s');
+    wx_emu_advance_clock($emu, 3600);
+    is_err($pre($k2), 42001, 'clock: the component token past its 7200 s');
+    is_err(wx_emu_api($emu, QUOTA_API, ['cgi_path' => TOKEN_API], ['access_token' => $atk]), 42001, 'clock: an authorizer token past its 7200 s');
+    ok(isset(wx_emu_api($emu, TOKEN_API, $cred)['component_access_token']), 'clock: a 2 h old ticket still works');
+    wx_emu_advance_clock($emu, 43200 - 7501 + 1);
+    is_err(wx_emu_api($emu, TOKEN_API, $cred), 61005, 'clock: the ticket past its 12 h');
+    wx_emu_control($emu, 'reset');
+    ok(wx_emu_control($emu, 'clock')['offset'] == 0, 'reset: the clock is back to real time');
+
+    // ---- create_authorizers: 10,000 accounts at once
+    $refused('create_authorizers', ['count' => 0], 'create_authorizers refuses count 0');
+    $refused('create_authorizers', ['count' => 2, 'prefix' => 'no spaces'], 'create_authorizers refuses a bad prefix');
+    $refused('create_authorizers', ['count' => 2, 'issue_tokens' => true, 'token_expires_in' => [10, 5]], 'create_authorizers refuses min > max');
+    $N = 10000;
+    $made = wx_emu_control($emu, 'create_authorizers', ['count' => $N]);
+    $byApp = array_column($made['authorizers'], 'authorizer_refresh_token', 'authorizer_appid');
+    ok($made['created'] === $N && count($byApp) === $N && $made['first'] === 'wxemu0000000000000' && $made['last'] === 'wxemu0000000009999'
+        && !array_filter(array_keys($byApp), fn ($id) => strlen((string) $id) !== 18)
+        && count(array_unique($byApp)) === $N && !array_filter($byApp, fn ($rt) => !str_starts_with($rt, 'refreshtoken@@@')),
+        "create_authorizers: $N accounts of 18 characters, each with its own refresh token", [$made['first'], $made['last'], count($byApp)]);
+    $cat = $newCat();
+    $q = ['component_access_token' => $cat];
+    $rtBody = fn (string $appid) => $app + ['authorizer_appid' => $appid, 'authorizer_refresh_token' => $byApp[$appid]];
+    $sample = ['wxemu0000000000000', 'wxemu0000000004711', 'wxemu0000000009999'];
+    ok(!array_filter($sample, fn ($id) => !isset(wx_emu_api($emu, AUTHORIZER_TOKEN_API, $rtBody($id), $q)['authorizer_access_token'])),
+        'create_authorizers: their refresh tokens work with api_authorizer_token');
+    $gi = wx_emu_api($emu, AUTHORIZER_INFO_API, $app + ['authorizer_appid' => 'wxemu0000000004711'], $q);
+    ok(($gi['authorization_info']['authorizer_refresh_token'] ?? '') === $byApp['wxemu0000000004711'] && isset($gi['authorizer_info']['nick_name']),
+        'api_get_authorizer_info returns a created account\'s refresh token', $gi);
+    $spread = wx_emu_control($emu, 'create_authorizers', ['count' => 5, 'prefix' => 'wxspread', 'issue_tokens' => true, 'token_expires_in' => [100, 500]]);
+    ok(array_column($spread['authorizers'], 'expires_in') === [100, 200, 300, 400, 500]
+        && !array_filter($spread['authorizers'], fn ($e) => !str_starts_with($e['authorizer_access_token'] ?? '', '80_'))
+        && $spread['first'] === 'wxspread0000000000', 'create_authorizers issue_tokens: token lifetimes spread evenly over [min, max]', $spread);
+    $spreadTok = $spread['authorizers'][0]['authorizer_access_token'];
+    ok((wx_emu_api($emu, QUOTA_API, ['cgi_path' => TOKEN_API], ['access_token' => $spreadTok])['errcode'] ?? null) === 0,
+        'create_authorizers: an issued access token is a live token');
+
+    // ---- authorizers: inspect token expiry
+    $ins = wx_emu_control($emu, 'authorizers', ['limit' => 3]);
+    ok($ins['total'] === $N + 5 && count($ins['list']) === 3 && $ins['summary']['authorized'] === $N + 5
+        && $ins['summary']['live_tokens'] === 3 + 5 && $ins['summary']['no_token'] === $N - 3, 'authorizers: totals and summary', $ins['summary']);
+    $one = wx_emu_control($emu, 'authorizers', ['appid' => 'wxemu0000000004711'])['list'][0] ?? [];
+    ok($one['authorizer_appid'] === 'wxemu0000000004711' && $one['live'] === true && $one['refreshes'] === 1
+        && $one['expires_in'] > 7190 && $one['expires_in'] <= 7200 && $one['refresh_token'] === $byApp['wxemu0000000004711']
+        && is_string($one['access_token']), 'authorizers {appid}: its token, expiry, refresh token and refresh count', $one);
+    $soon = wx_emu_control($emu, 'authorizers', ['expiring_within' => 250, 'order' => 'expiry']);
+    $soonIds = array_column($soon['list'], 'authorizer_appid');
+    ok($soon['summary']['expiring_within'] === $N - 3 + 2 && array_slice($soonIds, -2) === ['wxspread0000000000', 'wxspread0000000001'],
+        'authorizers expiring_within 250 order expiry: the accounts without a token, then the two soonest', array_slice($soonIds, -3));
+    wx_emu_advance_clock($emu, 350);
+    $soon = wx_emu_control($emu, 'authorizers', ['expiring_within' => 100, 'order' => 'expiry', 'offset' => $N - 3]);
+    ok(array_column($soon['list'], 'authorizer_appid') === ['wxspread0000000000', 'wxspread0000000001', 'wxspread0000000002', 'wxspread0000000003']
+        && $soon['list'][0]['live'] === false && $soon['list'][0]['expires_in'] < 0 && $soon['list'][3]['expires_in'] <= 50,
+        'authorizers after advance_clock 350: expired ones first, expiry on the emulated clock', $soon['list']);
+    $refused('authorizers', ['appid' => 'wxnobody'], 'authorizers {appid} of an unknown account: 404', 404);
+    $refused('authorizers', ['order' => 'random'], 'authorizers refuses an unknown order');
+
+    // ---- api_get_authorizer_list
+    $listBody = fn (int $offset, int $count) => $app + ['offset' => $offset, 'count' => $count];
+    $p0 = wx_emu_api($emu, LIST_API, $listBody(0, 500), $q);
+    ok(($p0['total_count'] ?? null) === $N + 5 && count($p0['list']) === 500 && array_keys($p0['list'][0]) === ['authorizer_appid', 'refresh_token', 'auth_time']
+        && is_int($p0['list'][0]['auth_time']) && !isset($p0['errcode']), 'api_get_authorizer_list: total_count, 500 entries of authorizer_appid, refresh_token, auth_time', array_slice($p0, 0, 1) + ['first' => $p0['list'][0] ?? null]);
+    $all = wx_emu_list_authorizers($emu, $cat);
+    $listed = array_column($all['list'], 'refresh_token', 'authorizer_appid');
+    ok($all['pages'] === 21 && count($all['list']) === $N + 5 && count($listed) === $N + 5
+        && !array_filter($byApp, fn ($rt, $id) => ($listed[$id] ?? null) !== $rt, ARRAY_FILTER_USE_BOTH),
+        'api_get_authorizer_list: 21 pages of <= 500 list every account once, with its refresh token', [$all['pages'], count($all['list'])]);
+    $again = wx_emu_api($emu, LIST_API, $listBody(9000, 3), $q);
+    ok(array_column($again['list'], 'authorizer_appid') === array_slice(array_column($all['list'], 'authorizer_appid'), 9000, 3),
+        'api_get_authorizer_list: pages are stable (same order every time)');
+    $tail = wx_emu_api($emu, LIST_API, $listBody($N + 3, 500), $q);
+    ok(count($tail['list']) === 2 && $tail['total_count'] === $N + 5, 'api_get_authorizer_list: the last page is short', $tail);
+    $past = wx_emu_api($emu, LIST_API, $listBody($N + 100, 10), $q);
+    ok($past === ['total_count' => $N + 5, 'list' => []], 'api_get_authorizer_list: an offset past the end gives an empty list', $past);
+    is_err(wx_emu_api($emu, LIST_API, $listBody(0, 501), $q), 40097, 'api_get_authorizer_list: count 501');
+    is_err(wx_emu_api($emu, LIST_API, $listBody(0, 0), $q), 40097, 'api_get_authorizer_list: count 0');
+    is_err(wx_emu_api($emu, LIST_API, $listBody(-1, 10), $q), 40097, 'api_get_authorizer_list: a negative offset');
+    is_err(wx_emu_api($emu, LIST_API, $app + ['count' => 10], $q), 40097, 'api_get_authorizer_list: no offset');
+    is_err(wx_emu_api($emu, LIST_API, $app + ['offset' => 0, 'count' => '10'], $q), 47001, 'api_get_authorizer_list: count as a string');
+    is_err(wx_emu_api($emu, LIST_API, ['component_appid' => 'wxother', 'offset' => 0, 'count' => 10], $q), 61011, 'api_get_authorizer_list: another component_appid');
+    is_err(wx_emu_api($emu, LIST_API, $listBody(0, 10), ['component_access_token' => '80_nope']), 40001, 'api_get_authorizer_list: an unknown token');
+    is_err(wx_emu_api($emu, LIST_API, $listBody(0, 10), ['access_token' => $spreadTok]), 40001, 'api_get_authorizer_list: an authorizer token');
+    is_err(wx_emu_api($emu, LIST_API, $listBody(0, 10)), 41001, 'api_get_authorizer_list: no token');
+    $code = wx_emu_control($emu, 'authorize', ['authorizer_appid' => 'wxnotexchanged0001']);
+    wx_emu_control($emu, 'authorize', ['authorizer_appid' => 'wxemu0000000000007', 'info_type' => 'unauthorized']);
+    $all2 = array_column(wx_emu_list_authorizers($emu, $cat)['list'], null, 'authorizer_appid');
+    ok(count($all2) === $N + 5 && !isset($all2['wxemu0000000000007']) && isset($all2['wxnotexchanged0001'])
+        && !array_key_exists('refresh_token', $all2['wxnotexchanged0001']), 'api_get_authorizer_list: an unauthorized account is gone; one whose code was never exchanged has no refresh_token',
+        $all2['wxnotexchanged0001'] ?? null);
+    wx_emu_api($emu, QUERY_AUTH_API, $app + ['authorization_code' => $code['authorization_code']], $q);
+
+    // ---- omit_refresh_token: the field operators report missing
+    $om = wx_emu_control($emu, 'omit_refresh_token', ['every' => 10]);
+    $page = wx_emu_list_authorizers($emu, $cat);
+    $missing = array_values(array_map(fn ($e) => $e['authorizer_appid'], array_filter($page['list'], fn ($e) => !array_key_exists('refresh_token', $e))));
+    $tenth = array_values(array_filter(array_column($page['list'], 'authorizer_appid'), fn ($id, $i) => ($i + 1) % 10 === 0, ARRAY_FILTER_USE_BOTH));
+    ok(count($om['appids']) === intdiv($N + 5, 10) && $missing === $om['appids'] && $missing === $tenth && $om['apis'] === ['list'],
+        'omit_refresh_token every 10: exactly every 10th entry of the list lacks refresh_token', [count($missing), count($om['appids'])]);
+    ok(isset(wx_emu_api($emu, AUTHORIZER_INFO_API, $app + ['authorizer_appid' => $om['appids'][0]], $q)['authorization_info']['authorizer_refresh_token']),
+        'omit_refresh_token apis [list]: api_get_authorizer_info still carries it');
+    wx_emu_control($emu, 'omit_refresh_token', ['appids' => ['wxemu0000000000001'], 'apis' => ['list', 'info']]);
+    $gi = wx_emu_api($emu, AUTHORIZER_INFO_API, $app + ['authorizer_appid' => 'wxemu0000000000001'], $q);
+    $p0 = wx_emu_api($emu, LIST_API, $listBody(0, 500), $q);
+    ok(isset($gi['authorization_info']['authorizer_appid']) && !array_key_exists('authorizer_refresh_token', $gi['authorization_info'])
+        && count(array_filter($p0['list'], fn ($e) => !isset($e['refresh_token']))) === 1 && !isset($p0['list'][1]['refresh_token']),
+        'omit_refresh_token {appids, apis [list, info]}: only that account, in both APIs (the last setting is replaced)', $gi);
+    wx_emu_control($emu, 'omit_refresh_token', ['all' => true]);
+    $p0 = wx_emu_api($emu, LIST_API, $listBody(500, 500), $q);
+    ok(count($p0['list']) === 500 && !array_filter($p0['list'], fn ($e) => isset($e['refresh_token'])), 'omit_refresh_token all: no entry has refresh_token');
+    wx_emu_control($emu, 'omit_refresh_token');
+    $p0 = wx_emu_api($emu, LIST_API, $listBody(0, 500), $q);
+    ok(!array_filter($p0['list'], fn ($e) => !isset($e['refresh_token'])), 'omit_refresh_token {}: every refresh token is back');
+    $refused('omit_refresh_token', ['appids' => ['wxnobody']], 'omit_refresh_token refuses an unknown appid', 404);
+    $refused('omit_refresh_token', ['all' => true, 'apis' => ['token']], 'omit_refresh_token refuses an unknown API');
+
+    // ---- quota: per API, per appid, per day; 45009 past the limit
+    $refused('set_quota', ['path' => '*', 'daily_limit' => 1], 'set_quota refuses "*"');
+    $refused('set_quota', ['path' => PREAUTH_API], 'set_quota needs daily_limit');
+    $refused('set_quota', ['path' => PREAUTH_API, 'daily_limit' => -1], 'set_quota refuses a negative limit');
+    $used = fn (string $appid, string $path) => wx_emu_control($emu, 'quota', ['appid' => $appid])['used'][$appid][$path]['used'] ?? 0;
+    $sq = wx_emu_control($emu, 'set_quota', ['path' => PREAUTH_API, 'daily_limit' => $used($cfg['component_appid'], PREAUTH_API) + 2]);
+    ok($sq['ok'] && $sq['appid'] === $cfg['component_appid'] && $sq['daily_limit'] === $used($cfg['component_appid'], PREAUTH_API) + 2,
+        'set_quota {path, daily_limit}: the platform\'s limit for that API', $sq);
+    ok(isset($pre($cat)['pre_auth_code']) && isset($pre($cat)['pre_auth_code']), 'quota: the calls within the limit work');
+    is_err($pre($cat), 45009, 'quota: past the daily limit, 45009');
+    $qv = wx_emu_control($emu, 'quota', ['appid' => $cfg['component_appid']]);
+    $pq = $qv['used'][$cfg['component_appid']][PREAUTH_API] ?? [];
+    ok($pq['used'] === $pq['daily_limit'] + 1 && $pq['remain'] === 0 && $qv['day'] === wx_emu_control($emu, 'clock')['day'],
+        'quota control op: used, daily_limit and remain per appid and API, today', $qv);
+    ok(isset(wx_emu_api($emu, LIST_API, $listBody(0, 1), $q)['list']), 'quota: another API is not affected');
+    $qa = wx_emu_api($emu, QUOTA_API, ['cgi_path' => PREAUTH_API], $q);
+    ok(($qa['quota']['remain'] ?? null) === 0 && $qa['quota']['used'] === $pq['used'], 'quota/get agrees with the quota control op', $qa);
+    // an authorizer's own quota is its own
+    $sq = wx_emu_control($emu, 'set_quota', ['path' => QUOTA_API, 'daily_limit' => 1, 'appid' => 'wxspread0000000004']);
+    $s4 = $spread['authorizers'][4]['authorizer_access_token'];
+    ok($sq['daily_limit'] === 1 && ($qa = wx_emu_api($emu, QUOTA_API, ['cgi_path' => QUOTA_API], ['access_token' => $s4]))['quota']['used'] === 1
+        && $qa['quota']['daily_limit'] === 1, 'set_quota {appid}: an authorizer\'s limit; quota/get with its token reports its own use', $qa);
+    is_err(wx_emu_api($emu, QUOTA_API, ['cgi_path' => QUOTA_API], ['access_token' => $s4]), 45009, 'quota: the authorizer past its own limit');
+    ok((wx_emu_api($emu, QUOTA_API, ['cgi_path' => QUOTA_API], $q)['errcode'] ?? null) === 0, 'quota: the platform is not stopped by the authorizer\'s limit');
+    wx_emu_control($emu, 'set_quota', ['path' => QUOTA_API, 'daily_limit' => null, 'appid' => 'wxspread0000000004']);
+    ok((wx_emu_api($emu, QUOTA_API, ['cgi_path' => QUOTA_API], ['access_token' => $s4])['errcode'] ?? null) === 0, 'set_quota daily_limit null removes the limit');
+
+    // ---- component/clear_quota/v2 (the platform's reset, with its AppSecret)
+    $cq = $app + ['appsecret' => 'emu-secret'];
+    is_err(wx_emu_api($emu, COMPONENT_CLEAR_API, ['appsecret' => 'wrong'] + $cq), 40125, 'component/clear_quota/v2: a wrong appsecret');
+    is_err(wx_emu_api($emu, COMPONENT_CLEAR_API, $app), 41004, 'component/clear_quota/v2: no appsecret');
+    is_err(wx_emu_api($emu, COMPONENT_CLEAR_API, ['appsecret' => 'emu-secret']), 41002, 'component/clear_quota/v2: no component_appid');
+    is_err(wx_emu_api($emu, COMPONENT_CLEAR_API, ['component_appid' => 'wxother'] + $cq), 40013, 'component/clear_quota/v2: another component_appid');
+    is_err(wx_emu_api($emu, COMPONENT_CLEAR_API, ['appid' => 'wxemu0000000000007'] + $cq), 40013, 'component/clear_quota/v2: an appid that is not authorized');
+    is_err($pre($cat), 45009, 'quota: wrong resets left the count alone');
+    $r = wx_emu_api($emu, COMPONENT_CLEAR_API, $cq);
+    ok($r === ['errcode' => 0, 'errmsg' => 'ok'], 'component/clear_quota/v2: ok', $r);
+    ok(isset($pre($cat)['pre_auth_code']) && $used($cfg['component_appid'], PREAUTH_API) === 1, 'component/clear_quota/v2: the platform\'s counts start again from zero');
+    wx_emu_control($emu, 'set_quota', ['path' => QUOTA_API, 'daily_limit' => 1, 'appid' => 'wxspread0000000004']);
+    wx_emu_api($emu, QUOTA_API, ['cgi_path' => QUOTA_API], ['access_token' => $s4]);
+    is_err(wx_emu_api($emu, QUOTA_API, ['cgi_path' => QUOTA_API], ['access_token' => $s4]), 45009, 'quota: the authorizer at its limit again');
+    $r = wx_emu_api($emu, COMPONENT_CLEAR_API, ['appid' => 'wxspread0000000004'] + $cq);
+    ok(($r['errcode'] ?? null) === 0 && (wx_emu_api($emu, QUOTA_API, ['cgi_path' => QUOTA_API], ['access_token' => $s4])['errcode'] ?? null) === 0,
+        'component/clear_quota/v2 {appid}: resets an authorized account\'s counts', $r);
+    // ---- clear_quota/v2 (an account's own reset) and clear_quota (v1, with a token)
+    is_err(wx_emu_api($emu, CLEAR_V2_API, ['appsecret' => 'emu-secret']), 41002, 'clear_quota/v2: no appid');
+    is_err(wx_emu_api($emu, CLEAR_V2_API, ['appid' => $cfg['component_appid']]), 41004, 'clear_quota/v2: no appsecret');
+    is_err(wx_emu_api($emu, CLEAR_V2_API, ['appid' => $cfg['component_appid'], 'appsecret' => 'x']), 40125, 'clear_quota/v2: a wrong appsecret');
+    is_err(wx_emu_api($emu, CLEAR_V2_API, ['appid' => 'wxemu0000000000001', 'appsecret' => 'x']), 40125, 'clear_quota/v2: an authorizer (the emulator knows no authorizer secret)');
+    is_err(wx_emu_api($emu, CLEAR_V2_API, ['appid' => 'wxnobody', 'appsecret' => 'x']), 40013, 'clear_quota/v2: an unknown appid');
+    wx_emu_control($emu, 'set_quota', ['path' => TOKEN_API, 'daily_limit' => 0]);
+    wx_emu_control($emu, 'set_quota', ['path' => PREAUTH_API, 'daily_limit' => 0]);
+    is_err(wx_emu_api($emu, TOKEN_API, $cred), 45009, 'quota: api_component_token at a limit of 0');
+    $r = wx_emu_http('POST', $emu['base'] . CLEAR_V2_API . '?' . http_build_query(['appid' => $cfg['component_appid'], 'appsecret' => 'emu-secret']), '');
+    ok((json_decode($r['body'], true)['errcode'] ?? null) === 0, 'clear_quota/v2: appid and appsecret in the query, empty body', $r['body']);
+    ok($used($cfg['component_appid'], PREAUTH_API) === 0 && $used($cfg['component_appid'], TOKEN_API) === 1,
+        'clear_quota/v2 with the platform\'s appid resets all but api_component_token (WeChat sends that to component/clear_quota/v2)');
+    is_err(wx_emu_api($emu, CLEAR_V1_API, ['appid' => 'wxemu0000000000001'], $q), 40013, 'clear_quota (v1): an appid that is not the token\'s');
+    is_err(wx_emu_api($emu, CLEAR_V1_API, ['appid' => $cfg['component_appid']]), 41001, 'clear_quota (v1): no token');
+    is_err(wx_emu_api($emu, CLEAR_V1_API, [], $q), 41002, 'clear_quota (v1): no appid');
+    $r = wx_emu_api($emu, CLEAR_V1_API, ['appid' => $cfg['component_appid']], $q);
+    ok(($r['errcode'] ?? null) === 0 && $used($cfg['component_appid'], TOKEN_API) === 0, 'clear_quota (v1) with the component token resets every count', $r);
+    wx_emu_control($emu, 'set_quota', ['path' => TOKEN_API, 'daily_limit' => null]);
+    wx_emu_control($emu, 'set_quota', ['path' => PREAUTH_API, 'daily_limit' => null]);
+    $r = wx_emu_api($emu, CLEAR_V1_API, ['appid' => 'wxspread0000000004'], ['access_token' => $s4]);
+    ok(($r['errcode'] ?? null) === 0, 'clear_quota (v1) with an authorizer token resets that account', $r);
+    // the monthly limit, shared by the three
+    $qv = wx_emu_control($emu, 'quota');
+    ok($qv['clears'][$cfg['component_appid']]['used'] === 3 && $qv['clears'][$cfg['component_appid']]['limit'] === 10
+        && $qv['clears']['wxspread0000000004']['used'] === 2 && count($qv['clear_log']) === 5, 'quota: resets counted per appid and month, shared by the three APIs', $qv['clears']);
+    wx_emu_control($emu, 'config', ['clear_quota_monthly_limit' => 4]);
+    ok((wx_emu_api($emu, COMPONENT_CLEAR_API, $cq)['errcode'] ?? null) === 0, 'clear quota: the 4th reset of the month works');
+    is_err(wx_emu_api($emu, COMPONENT_CLEAR_API, $cq), 48006, 'clear quota: past the monthly limit, 48006');
+    is_err(wx_emu_api($emu, CLEAR_V1_API, ['appid' => $cfg['component_appid']], $q), 48006, 'clear quota: the limit is shared with clear_quota (v1)');
+    wx_emu_control($emu, 'set_quota', ['path' => COMPONENT_CLEAR_API, 'daily_limit' => 0]);
+    is_err(wx_emu_api($emu, COMPONENT_CLEAR_API, $cq), 48006, 'clear quota: never 45009 (only the monthly limit stops it)');
+    wx_emu_control($emu, 'set_quota', ['path' => COMPONENT_CLEAR_API, 'daily_limit' => null]);
+    // a new day resets the daily counts; a new month the resets
+    wx_emu_control($emu, 'set_quota', ['path' => PREAUTH_API, 'daily_limit' => 1]);
+    $pre($cat);
+    is_err($pre($cat), 45009, 'quota: at the limit before midnight (Beijing time)');
+    $clk = wx_emu_control($emu, 'clock');
+    $toMidnight = 86400 - (((int) floor($clk['now']) + 8 * 3600) % 86400) + 1;
+    $clk2 = wx_emu_advance_clock($emu, $toMidnight);
+    $cat = $newCat();
+    ok($clk2['day'] !== $clk['day'] && isset($pre($cat)['pre_auth_code']), 'quota: a new day on the emulated clock starts the counts from zero', [$clk, $clk2]);
+    $monthNow = $clk2['month'];
+    for ($days = 0; wx_emu_control($emu, 'clock')['month'] === $monthNow; $days++) {
+        wx_emu_advance_clock($emu, 86400);
+    }
+    $cat = $newCat();
+    $r = wx_emu_api($emu, COMPONENT_CLEAR_API, $cq);
+    ok(($r['errcode'] ?? null) === 0 && $days <= 31, "clear quota: a new month ($days days on) allows resets again", $r);
+    wx_emu_control($emu, 'config', ['clear_quota_monthly_limit' => 10, 'daily_limits' => []]);
+
+    // ---- counters per API, per errcode, per authorizer
+    wx_emu_control($emu, 'reset');
+    $made = wx_emu_control($emu, 'create_authorizers', ['count' => $N, 'issue_tokens' => true, 'token_expires_in' => 7200]);
+    $byApp = array_column($made['authorizers'], 'authorizer_refresh_token', 'authorizer_appid');
+    $rtBody = fn (string $appid) => $app + ['authorizer_appid' => $appid, 'authorizer_refresh_token' => $byApp[$appid]];
+    $cat = $newCat();
+    $q = ['component_access_token' => $cat];
+    $x = 'wxemu0000000000042';
+    wx_emu_api($emu, AUTHORIZER_TOKEN_API, $rtBody($x), $q);
+    wx_emu_api($emu, AUTHORIZER_TOKEN_API, ['authorizer_refresh_token' => 'refreshtoken@@@bad'] + $rtBody($x), $q);
+    wx_emu_control($emu, 'fail', ['path' => AUTHORIZER_TOKEN_API, 'errcode' => -1]);
+    wx_emu_api($emu, AUTHORIZER_TOKEN_API, $rtBody($x), $q);
+    wx_emu_api($emu, AUTHORIZER_INFO_API, $app + ['authorizer_appid' => $x], $q);
+    wx_emu_control($emu, 'http_error', ['path' => AUTHORIZER_TOKEN_API, 'status' => 502]);
+    wx_emu_http('POST', $emu['base'] . AUTHORIZER_TOKEN_API . '?' . http_build_query($q), json_encode($rtBody($x)));
+    $ct = wx_emu_control($emu, 'counters', ['appid' => $x]);
+    ok($ct['calls'][AUTHORIZER_TOKEN_API] === 4 && $ct['results'][AUTHORIZER_TOKEN_API] === ['0' => 1, '61023' => 1, '-1' => 1, 'http_502' => 1]
+        && $ct['authorizers'][$x] === [AUTHORIZER_TOKEN_API => ['0' => 1, '61023' => 1, '-1' => 1, 'http_502' => 1], AUTHORIZER_INFO_API => ['0' => 1]],
+        'counters: calls per API, results per errcode (http_<status> for HTTP errors) and per authorizer', $ct);
+    ok(wx_emu_control($emu, 'counters')['authorizers'] === [$x => $ct['authorizers'][$x]], 'counters: all authorizers at once (only those called)');
+
+    // ---- the rate view: token_calls
+    $tc = wx_emu_control($emu, 'token_calls');
+    ok($tc['count'] === 4 && $tc['ok'] === 1 && array_column($tc['calls'], 'result') === ['0', '61023', '-1', 'http_502']
+        && $tc['calls'][0]['appid'] === $x && abs($tc['calls'][0]['real'] - microtime(true)) < 30 && abs($tc['calls'][0]['t'] - $tc['calls'][0]['real']) < 1
+        && $tc['calls'][0]['prev_left'] > 7100 && $tc['calls'][1]['prev_left'] === null, 'token_calls: every api_authorizer_token call with both times, result and what the replaced token had left', $tc);
+    wx_emu_advance_clock($emu, 7000);
+    $y = 'wxemu0000000000043';
+    wx_emu_api($emu, AUTHORIZER_TOKEN_API, $rtBody($y), $q);
+    wx_emu_api($emu, AUTHORIZER_TOKEN_API, $rtBody($y), $q);
+    $tc = wx_emu_control($emu, 'token_calls', ['appid' => $y, 'margin' => 300, 'window' => 3600]);
+    ok($tc['count'] === 2 && $tc['calls'][0]['prev_left'] > 100 && $tc['calls'][0]['prev_left'] <= 200 && $tc['calls'][1]['prev_left'] > 7100
+        && $tc['early']['count'] === 1 && $tc['early']['first'][0]['seq'] === $tc['calls'][1]['seq'] && $tc['min_gap']['appid'] === $y
+        && $tc['min_gap']['seconds'] < 60 && $tc['calls'][0]['t'] - $tc['calls'][0]['real'] > 6999 && $tc['window']['max_t'] === 2,
+        'token_calls {appid, margin, window}: a refresh within the margin is fine, the second one is early; min_gap names the account', $tc);
+    $tc = wx_emu_control($emu, 'token_calls', ['since_seq' => $tc['calls'][0]['seq'], 'list' => false]);
+    ok($tc['count'] === 1 && $tc['calls'] === [], 'token_calls {since_seq, list: false}: counts only what came after');
+    $refused('token_calls', ['window' => 0], 'token_calls refuses a window of 0');
+
+    // ---- at scale: 8 processes x 50 refreshes over 10,000 accounts, nothing lost
+    wx_emu_control($emu, 'reset');
+    $made = wx_emu_control($emu, 'create_authorizers', ['count' => $N]);
+    $cat = $newCat();
+    [$procsN, $each] = [8, 50];
+    $pick = array_map(fn ($i) => $made['authorizers'][($i * 7919) % $N], range(0, $procsN * $each - 1));   // 400 distinct accounts
+    $child = <<<'PHP'
+        require $argv[1];
+        [$base, $cat, $appid, $jobs] = [$argv[2], $argv[3], $argv[4], json_decode($argv[5], true)];
+        $bad = 0;
+        foreach ($jobs as $a) {
+            $r = wx_emu_api(['base' => $base], '/cgi-bin/component/api_authorizer_token', ['component_appid' => $appid,
+                'authorizer_appid' => $a['authorizer_appid'], 'authorizer_refresh_token' => $a['authorizer_refresh_token']],
+                ['component_access_token' => $cat], 30);
+            $bad += isset($r['authorizer_access_token']) ? 0 : 1;
+        }
+        echo $bad;
+        PHP;
+    $procs = [];
+    $pipes = [];
+    for ($i = 0; $i < $procsN; $i++) {
+        $procs[] = proc_open([PHP_BINARY, '-r', $child, __DIR__ . '/emulator.inc', $emu['base'], $cat, $cfg['component_appid'],
+            json_encode(array_slice($pick, $i * $each, $each))], [1 => ['pipe', 'w']], $pipes[$i]);
+    }
+    $bad = 0;
+    foreach ($procs as $i => $proc) {
+        $bad += (int) stream_get_contents($pipes[$i][1]);
+        fclose($pipes[$i][1]);
+        proc_close($proc);
+    }
+    $total = $procsN * $each;
+    $tc = wx_emu_control($emu, 'token_calls', ['window' => 1, 'margin' => 1, 'list' => false]);
+    $ct = wx_emu_control($emu, 'counters');
+    $ins = wx_emu_control($emu, 'authorizers');
+    ok($bad === 0 && $tc['count'] === $total && $tc['ok'] === $total && $ct['results'][AUTHORIZER_TOKEN_API] === ['0' => $total]
+        && count($ct['authorizers']) === $total && array_sum(array_column($ins['list'], 'refreshes')) === $total
+        && $ins['summary']['live_tokens'] === $total && $tc['early']['count'] === 0 && $tc['min_gap'] === null,
+        "scale: $total concurrent refreshes over $N accounts: every one answered and counted once (rate view, counters, registry)",
+        [$bad, $tc['count'], $ct['results'], count($ct['authorizers']), $ins['summary']]);
+    $stateDump = wx_emu_control($emu, 'state');
+    ok(count($stateDump['authorizers']) === $N && count($stateDump['current']) === $total + 1, 'state: the dump merges every shard');
+    wx_emu_control($emu, 'reset');
+    ok(wx_emu_control($emu, 'authorizers')['total'] === 0 && wx_emu_control($emu, 'token_calls')['count'] === 0
+        && wx_emu_control($emu, 'counters')['authorizers'] === [], 'reset: authorizers, rate view and counters forgotten');
 
     // ---- stop
     $pid = $emu['pid'];
