@@ -222,6 +222,29 @@ function worker_info(string $pool): array
     return $info;
 }
 
+/**
+ * Processes whose CPU time a request costs: php-fpm's master and workers and
+ * redis-server (not the load generator, which does the same for everyone).
+ */
+function server_pids(): array
+{
+    global $opt;
+    $master = (int) @file_get_contents($opt['dir'] . '/fpm.pid');
+    $redis = (int) @file_get_contents($opt['dir'] . '/redis.pid');
+    $kids = $master ? preg_split('/\s+/', trim((string) @file_get_contents("/proc/$master/task/$master/children"))) : [];
+    return array_values(array_filter(array_map('intval', array_merge([$master, $redis], $kids))));
+}
+
+/** Nanoseconds these processes have run on a CPU, user and kernel (/proc/PID/schedstat). */
+function cpu_ns(array $pids): int
+{
+    $t = 0;
+    foreach ($pids as $pid) {
+        $t += (int) strtok((string) @file_get_contents("/proc/$pid/schedstat"), ' ');
+    }
+    return $t;
+}
+
 /** Redis commands by name since the last CONFIG RESETSTAT. */
 function commandstats(Redis $r): array
 {
@@ -322,6 +345,12 @@ function rps_phase(): int
     foreach ($targets as $id => [$group, $who, $pool, $page, $tr]) {
         load($pool, $page, $tr, ['t' => $opt['warmup']], $opt['conns']);
     }
+    $pids = server_pids();
+    if (count($pids) < 3 || cpu_ns($pids) === 0) {
+        fwrite(STDERR, "rps: no CPU times of php-fpm and redis-server in /proc; CPU per request left out\n");
+        $pids = [];
+    }
+    $load0 = (float) file_get_contents('/proc/loadavg');
     $t0 = microtime(true);
     for ($r = 0; $r < $opt['rounds']; $r++) {
         // rotate so that no contender always runs first (or right after the same one)
@@ -330,7 +359,11 @@ function rps_phase(): int
         foreach ($order as $id) {
             [$group, $who, $pool, $page, $tr] = $targets[$id];
             $raw->rawCommand('CONFIG', 'RESETSTAT');
+            $c0 = $pids ? cpu_ns($pids) : 0;
             $x = load($pool, $page, $tr, ['t' => $opt['seconds']], $opt['conns']);
+            if ($pids) {
+                $res[$id]['cpu'][$r] = (cpu_ns($pids) - $c0) / 1000 / max(1, $x['requests']);
+            }
             $res[$id]['rps'][$r] = $x['rps'];
             $res[$id]['requests'] = ($res[$id]['requests'] ?? 0) + $x['requests'];
             foreach (commandstats($raw) as $c => $n) {
@@ -340,7 +373,8 @@ function rps_phase(): int
         fprintf(STDERR, "  round %d/%d done (%.0f s)\n", $r + 1, $opt['rounds'], microtime(true) - $t0);
     }
     state('rps', ['results' => $res, 'rounds' => $opt['rounds'], 'seconds' => $opt['seconds'],
-        'conns' => $opt['conns'], 'fresh' => $opt['fresh'], 'elapsed' => microtime(true) - $t0]);
+        'conns' => $opt['conns'], 'fresh' => $opt['fresh'], 'elapsed' => microtime(true) - $t0,
+        'load' => [$load0, (float) file_get_contents('/proc/loadavg')]]);
     return 0;
 }
 
@@ -475,8 +509,8 @@ function report_phase(): int
         return $rt . ($parts ? implode(', ', $parts) : 'none');
     };
 
-    $hdr = sprintf("%-30s %8s %4s  %-17s %-17s %9s %8s  %s", '', 'req/s', '±', 'vs phpredis ships', 'vs phpredis tuned',
-        'instr/req', '-empty', 'RT/req  Redis commands/req');
+    $hdr = sprintf("%-30s %8s %4s  %-17s %-17s %7s %9s %8s  %s", '', 'req/s', '±', 'vs phpredis ships', 'vs phpredis tuned',
+        'CPU µs', 'instr/req', '-empty', 'RT/req  Redis commands/req');
     echo "\n", $hdr, "\n", str_repeat('-', strlen($hdr) + 6), "\n";
     $emptyIr = $ir['empty'] ?? null;
     foreach (GROUPS as $group => $title) {
@@ -494,11 +528,12 @@ function report_phase(): int
                 $vsTuned = $who === 'phpredis-tuned' ? null : $ratio($id, "$group/phpredis-tuned");
             }
             // (the token pages have no phpredis contender: see the summary)
-            printf("  %-28s %8s %4s  %-17s %-17s %9s %8s  %s\n",
+            printf("  %-28s %8s %4s  %-17s %-17s %6s %9s %8s  %s\n",
                 LABELS[$who],
                 isset($res[$id]) ? number_format(median($res[$id]['rps']), 0, '.', ',') : '-',
                 isset($res[$id]) ? sprintf('%.0f%%', spread($res[$id]['rps'])) : '',
                 $fr($vsShip), $fr($vsTuned),
+                isset($res[$id]['cpu']) ? sprintf('%.1f', median($res[$id]['cpu'])) : '-',
                 isset($ir[$id]) ? sprintf('%.1fk', $ir[$id] / 1000) : '-',
                 isset($ir[$id], $emptyIr) && $id !== 'empty' ? sprintf('%.1fk', ($ir[$id] - $emptyIr) / 1000) : '',
                 $cmds($id));
@@ -522,6 +557,23 @@ function report_phase(): int
     $line('component token / one get, both wxredis (rps of get / rps of token)', ($x = $ratio('get/wxredis', 'token/wxredis')) ? $x : null);
     $line('get over unix socket: wxredis / phpredis shipped', $ratio('get-unix/wxredis', 'get-unix/phpredis'));
     $line('get over unix socket: wxredis / phpredis no ECHO (goal >= 1.0)', $ratio('get-unix/wxredis', 'get-unix/phpredis-tuned'));
+    // CPU per request: less sensitive to other load on the machine than req/s
+    $cpu = function (string $what, string $a, string $b) use ($res) {
+        if (isset($res[$a]['cpu'], $res[$b]['cpu'])) {
+            $rs = [];
+            foreach ($res[$a]['cpu'] as $r => $x) {
+                $rs[] = $res[$b]['cpu'][$r] / $x;
+            }
+            printf("  %-66s %.2f (%.2f-%.2f)  [%.1f vs %.1f µs]\n", $what, median($rs), min($rs), max($rs),
+                median($res[$a]['cpu']), median($res[$b]['cpu']));
+        }
+    };
+    $cpu('CPU/request, get: phpredis shipped / wxredis (> 1: wxredis cheaper)', 'get/wxredis', 'get/phpredis');
+    $cpu('CPU/request, get: phpredis no ECHO / wxredis', 'get/wxredis', 'get/phpredis-tuned');
+    $cpu('CPU/request, getMultiple(20): phpredis shipped / wxredis', 'mget/wxredis', 'mget/phpredis');
+    $cpu('CPU/request, getMultiple(20): phpredis no ECHO / wxredis', 'mget/wxredis', 'mget/phpredis-tuned');
+    $cpu('CPU/request, token: EasyWeChat path / wxredis', 'token/wxredis', 'token/easywechat');
+    $cpu('CPU/request, unix get: phpredis no ECHO / wxredis', 'get-unix/wxredis', 'get-unix/phpredis-tuned');
     if ($ir) {
         $irl = function (string $what, string $a, string $b) use ($ir, $emptyIr) {
             if (isset($ir[$a], $ir[$b])) {
@@ -537,7 +589,11 @@ function report_phase(): int
             $cg['requests']);
     }
     if ($res) {
-        printf("\ntimed part: %.0f s\n", $rps['elapsed']);
+        echo "  CPU µs: php-fpm (master + workers) and redis-server, user + kernel (/proc/PID/schedstat), per request, median of rounds\n";
+        $nproc = (int) trim((string) shell_exec('nproc 2>/dev/null')) ?: 1;
+        printf("\ntimed part: %.0f s; load average %.1f at the start, %.1f at the end (%d CPUs)%s\n", $rps['elapsed'],
+            $rps['load'][0], $rps['load'][1], $nproc,
+            max($rps['load']) > $nproc ? ': other work competed for the CPUs, req/s and CPU ratios are noisy (instructions are exact)' : '');
     }
     return 0;
 }
