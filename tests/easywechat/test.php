@@ -8,8 +8,9 @@
  *             msgpack loaded, its own phpredis connection on
  *             SERIALIZER_IGBINARY) that ask EasyWeChat for tokens
  * then WxRedis\OpenPlatform in this process, which shares EasyWeChat's keys,
- * and the control: the same two servers on Symfony's RedisAdapter over
- * phpredis with differing serializers, which loses the ticket.
+ * the README's Symfony wiring (wiring.inc), and the control: the same two
+ * servers on Symfony's RedisAdapter over phpredis with differing
+ * serializers, which loses the ticket.
  * Prints TAP. Run by tests/easywechat/run, which installs EasyWeChat:
  *   php -d extension=wxredis.so test.php VENDOR_DIR
  * Env: WXREDIS_SO (the module for A and B), WXREDIS_TEST_REDIS (host:port;
@@ -251,6 +252,9 @@ ok($dropped && $fresh !== $authorizerToken && live($emu, $fresh) && calls($emu, 
 $t = run_b($so, $env, 'wxredis', 'authorizer_token', $authorizer, $refresh);
 ok(($t['token'] ?? null) === $fresh && calls($emu, 'api_authorizer_token') === $before + 1,
     "and B's EasyWeChat picks up OpenPlatform's new token without calling WeChat", show($t));
+
+// ------------------------------------------------ the README's framework wiring
+require __DIR__ . '/wiring.inc';
 
 // --------------------------------------------- the control: Symfony + phpredis
 // Server A' runs with phpredis (and the igbinary/msgpack it links against),
