@@ -70,7 +70,7 @@ int(0)
 bool(true)
 int(2)
 --stderr--
-wxredis-doctor: unknown or malformed option --frobnicate (see --help)
+wxredis-doctor: unknown option --frobnicate (see --help)
 int(2)
 int(3)
 bool(true)
