@@ -169,7 +169,7 @@ if (in_array('cluster', $kinds, true)) {
         $took = wx_ha_now() - $t;
         timing('cluster start', round($took, 3));
         ok($took < 15, sprintf('cluster: 3 masters with a replica each up in %.2f s', $took));
-        $map = wx_ha_cluster_slots($ha);
+        $map = wx_ha_cluster_view($ha)['map'];
         $masters = array_values(array_unique(array_column($map, 'master')));
         ok(count($masters) === 3 && count($ha['replicas']) === 3 && !array_filter($map, fn ($r) => count($r['replicas']) !== 1),
             'cluster: 3 masters, every range with one replica');
@@ -191,7 +191,7 @@ if (in_array('cluster', $kinds, true)) {
 
         $victim = wx_ha_cluster_masters($ha)[1];
         $slot = null;
-        foreach (wx_ha_cluster_slots($ha) as $r) {
+        foreach (wx_ha_cluster_view($ha)['map'] as $r) {
             if ($r['master'] === $victim) {
                 $slot = $r['from'];
                 break;
