@@ -37,7 +37,8 @@ typedef struct {
     char host[WX_TOPO_HOST_MAX];
     int  port;
     char id[WX_SLOTS_ID_MAX];    /* "" when the reply gives none */
-    int  is_master;              /* serves at least one slot range */
+    int  is_master;              /* a master in the last build, or named by a MOVED since
+                                  * (not cleared when a MOVED takes its last slot away) */
     int  master;                 /* a replica: index of its master; -1 otherwise */
 } wx_slots_node_t;
 

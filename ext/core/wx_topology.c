@@ -283,9 +283,14 @@ static int wx_topo_add_host(wx_topo_build_t *b, const char *host, size_t hn, int
 /* One host as Symfony reads host[...]: "/path/to.sock" (a trailing ":" or
  * ":0", Symfony's form, is dropped), "[v6]:port", "name:port" (the last ':'
  * splits) or "name" (port 6379). */
-static int wx_topo_host_spec(wx_topo_build_t *b, const char *s, size_t n,
+static int wx_topo_host_spec(wx_topo_build_t *b, const char *s, size_t n, int quote,
                              char *err, size_t errlen)
 {
+    /* The URL's own host is not quoted in messages: when the '@' after the
+     * credentials is missing, a password ends up there. */
+    static const char unquoted[] = "(the host after redis://)";
+    int qn = quote ? (int)(n > 200 ? 200 : n) : (int)sizeof(unquoted) - 1;
+    const char *qs = quote ? s : unquoted;
     const char *colon = NULL, *q, *h = s;
     size_t hn;
     int port = 6379, rc;
@@ -301,7 +306,7 @@ static int wx_topo_host_spec(wx_topo_build_t *b, const char *s, size_t n,
         for (q = s; q < s + n; q++) {
             if (*q == ':' && q + 1 < s + n && wx_topo_parse_port(q + 1, (size_t)(s + n - q - 1), &port) == 0) {
                 return wx_topo_fail(err, errlen, WX_TOPO_ERR_HOST,
-                    "a unix socket takes no port: host[%.*s]", (int)n, s);
+                    "a unix socket takes no port: host[%.*s]", qn, qs);
             }
         }
         rc = wx_topo_add_host(b, NULL, 0, 0, s, n);
@@ -309,12 +314,12 @@ static int wx_topo_host_spec(wx_topo_build_t *b, const char *s, size_t n,
     }
     if (s[0] == '[') {
         const char *rb = wx_topo_find(s, s + n, ']');
-        if (!rb) return wx_topo_fail(err, errlen, WX_TOPO_ERR_HOST, "unclosed '[' in DSN host %.*s", (int)n, s);
+        if (!rb) return wx_topo_fail(err, errlen, WX_TOPO_ERR_HOST, "unclosed '[' in DSN host %.*s", qn, qs);
         h = s + 1;
         hn = (size_t)(rb - h);
         if (rb + 1 < s + n) {
             if (rb[1] != ':') {
-                return wx_topo_fail(err, errlen, WX_TOPO_ERR_HOST, "unexpected text after ']' in DSN host %.*s", (int)n, s);
+                return wx_topo_fail(err, errlen, WX_TOPO_ERR_HOST, "unexpected text after ']' in DSN host %.*s", qn, qs);
             }
             colon = rb + 1;
         }
@@ -326,12 +331,12 @@ static int wx_topo_host_spec(wx_topo_build_t *b, const char *s, size_t n,
     }
     if (colon && wx_topo_parse_port(colon + 1, (size_t)(s + n - colon - 1), &port) != 0) {
         return wx_topo_fail(err, errlen, WX_TOPO_ERR_HOST,
-            "DSN port must be a number from 1 to 65535: %.*s", (int)n, s);
+            "DSN port must be a number from 1 to 65535: %.*s", qn, qs);
     }
-    if (hn == 0) return wx_topo_fail(err, errlen, WX_TOPO_ERR_HOST, "DSN host %.*s has no name", (int)n, s);
+    if (hn == 0) return wx_topo_fail(err, errlen, WX_TOPO_ERR_HOST, "DSN host %.*s has no name", qn, qs);
     if (!wx_topo_host_chars_ok(h, hn)) {
         return wx_topo_fail(err, errlen, WX_TOPO_ERR_HOST,
-            "invalid DSN host %.*s (a name, an IP address, or an absolute socket path)", (int)(n > 200 ? 200 : n), s);
+            "invalid DSN host %.*s (a name, an IP address, or an absolute socket path)", qn, qs);
     }
     rc = wx_topo_add_host(b, h, hn, port, NULL, 0);
     return rc == WX_TOPO_OK ? rc : wx_topo_fail(err, errlen, rc, "too many hosts in DSN");
@@ -382,7 +387,7 @@ static int wx_topo_query_param(wx_topo_build_t *b, char *key, char *val,
             rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_PARAM,
                 "per-host parameters (host[...]=...) are not supported in DSN");
         } else {
-            rc = wx_topo_host_spec(b, key + 5, kl - 6, err, errlen);
+            rc = wx_topo_host_spec(b, key + 5, kl - 6, 1, err, errlen);
         }
     } else if (strncmp(key, "host", 4) == 0 && (key[4] == '\0' || key[4] == '[')) {
         rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_PARAM,
@@ -490,7 +495,7 @@ static int wx_topo_authority(wx_topo_build_t *b, const char *p, const char *q,
     const char *aend = slash ? slash : q;
     int rc;
     if (aend > p) {
-        rc = wx_topo_host_spec(b, p, (size_t)(aend - p), err, errlen);
+        rc = wx_topo_host_spec(b, p, (size_t)(aend - p), 0, err, errlen);
         if (rc != WX_TOPO_OK) return rc;
         if (slash && slash + 1 < q) {
             if (wx_topo_parse_db(slash + 1, (size_t)(q - slash - 1), &b->db_path) != 0) {
@@ -513,7 +518,7 @@ static int wx_topo_authority(wx_topo_build_t *b, const char *p, const char *q,
             }
             e = d - 1;
         }
-        return wx_topo_host_spec(b, slash, (size_t)(e - slash), err, errlen);
+        return wx_topo_host_spec(b, slash, (size_t)(e - slash), 1, err, errlen);
     }
     return WX_TOPO_OK;
 }

@@ -185,6 +185,8 @@ static void check_dsn_errors(void)
     BAD("redis:?host[a:1]&auth[user]=a", WX_TOPO_ERR_PARAM, "auth[user]");
     BAD("redis://u:p@?host[a:1]&host[b:1]&redis_cluster=1&auth=other", WX_TOPO_ERR_PARAM, "cluster: two different credentials");
 
+    WX_CHECK(parse(&d, "redis://:top;secret?host[a:1]") == WX_TOPO_ERR_HOST && !strstr(err, "secret"),
+             "a password left in the URL's host (no '@') is not quoted: %s", err);
     WX_CHECK(parse(&d, "redis://u:topsecret@?host[a:1]&host[b:1]&redis_cluster=1&auth=other-secret") == WX_TOPO_ERR_PARAM
              && !strstr(err, "topsecret") && !strstr(err, "other-secret"), "an error message never repeats a password: %s", err);
 

@@ -97,9 +97,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             /* MOVEDs onto what was built, from the input's own bytes */
             if (n >= 2) {
                 unsigned slot = ((unsigned)(unsigned char)s[0] << 8 | (unsigned char)s[1]) % WX_SLOTS_COUNT;
-                wx_slots_apply_moved(&map, slot, "moved-to", 7001);
+                int to = wx_slots_apply_moved(&map, slot, "moved-to", 7001);
+                if (to >= 0 && (wx_slots_lookup(&map, slot) != to || map.nodes[to].port != 7001)) __builtin_trap();
                 wx_slots_apply_moved(&map, (slot + 1) % WX_SLOTS_COUNT, "seed", 1);
-                if (map.nodes[wx_slots_lookup(&map, slot)].port != 7001) __builtin_trap();
                 check_map(&map);
             }
             freeReplyObject(reply);
