@@ -126,17 +126,28 @@ static uint64_t wx_env_has(uint64_t w, unsigned char c)
     return (x - WX_ENV_ONES) & ~x & WX_ENV_HIGH;
 }
 
-/* 8 bytes of printable ASCII (0x20..0x7e) with none of the two given
- * bytes: the common case of base64 values. */
-static int wx_env_plain8(const unsigned char *p, unsigned char a, unsigned char b, unsigned char c)
+/* 8 bytes of printable ASCII (0x20..0x7e)? */
+static int wx_env_printable8(uint64_t w)
+{
+    /* no byte below 0x20, none at 0x7f or above */
+    return ((w - WX_ENV_ONES * 0x20) & ~w & WX_ENV_HIGH) == 0 && (((w + WX_ENV_ONES) | w) & WX_ENV_HIGH) == 0;
+}
+
+/* 8 bytes of CDATA content that need no closer look: printable, no ']'
+ * (the common case: base64). */
+static int wx_env_cdata8(const unsigned char *p)
 {
     uint64_t w;
     memcpy(&w, p, 8);
-    /* a byte below 0x20, or 0x7f and above */
-    if (((w - WX_ENV_ONES * 0x20) & ~w & WX_ENV_HIGH) != 0 || ((w + WX_ENV_ONES) | w) & WX_ENV_HIGH) {
-        return 0;
-    }
-    return !wx_env_has(w, a) && !wx_env_has(w, b) && !wx_env_has(w, c);
+    return wx_env_printable8(w) && !wx_env_has(w, ']');
+}
+
+/* The same for plain text: printable, no '<', '&' or '>'. */
+static int wx_env_text8(const unsigned char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return wx_env_printable8(w) && !wx_env_has(w, '<') && !wx_env_has(w, '&') && !wx_env_has(w, '>');
 }
 
 /* --------------------------------------------------------------- prolog */
@@ -360,7 +371,7 @@ static int wx_env_value(wx_env_t *s, wx_env_field_t f, wx_envelope_value_t *out)
         b = s->p;
         for (;;) {
             unsigned char c;
-            if ((size_t)(s->end - s->p) >= 8 && wx_env_plain8(s->p, ']', ']', ']')) {
+            if ((size_t)(s->end - s->p) >= 8 && wx_env_cdata8(s->p)) {
                 s->p += 8;
                 s->steps++;
                 continue;
@@ -400,7 +411,7 @@ static int wx_env_value(wx_env_t *s, wx_env_field_t f, wx_envelope_value_t *out)
     b = s->p;
     for (;;) {
         unsigned char c;
-        if ((size_t)(s->end - s->p) >= 8 && wx_env_plain8(s->p, '<', '&', '>')) {
+        if ((size_t)(s->end - s->p) >= 8 && wx_env_text8(s->p)) {
             s->p += 8;
             s->steps++;
             continue;
