@@ -1013,7 +1013,10 @@ static wx_crypt_status_t wx_xml_run(wx_xml_parser_t *p, const char *buf, size_t 
     }
     if (lift_n > 0 && (st->lift_next != lift_n || st->ctxt->input == NULL
             || st->ctxt->input->buf == NULL || st->ctxt->input->buf->encoder != NULL
-            || st->ctxt->charset != XML_CHAR_ENCODING_UTF8)) {
+#if LIBXML_VERSION < 21400  /* deprecated since: the encoder alone tells */
+            || st->ctxt->charset != XML_CHAR_ENCODING_UTF8
+#endif
+            )) {
         /* a section libxml2 did not see as one, or a document it transcoded
          * (the contents taken out were not) */
         st->lift_bad = 1;
