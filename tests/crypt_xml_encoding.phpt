@@ -69,8 +69,8 @@ restore_error_handler();
 echo "warnings from PHP's own parse: ", $seen > 0 ? 'yes' : 'none', "\n";
 
 echo "-- 200k attributes on one element (1.95 MB)\n";
-$attrs = '';
-for ($i = 0; $i < 200000; $i++) $attrs .= ' a' . base_convert((string) $i, 10, 36) . '="x"';
+// one implode, not 200k appends: under USE_ZEND_ALLOC=0 (memcheck) each append reallocates
+$attrs = implode('', array_map(fn($i) => ' a' . base_convert((string) $i, 10, 36) . '="x"', range(0, 199999)));
 $xml = "<xml><ToUserName$attrs><![CDATA[gh]]></ToUserName></xml>";
 printf("%.2f MB\n", strlen($xml) / 1e6);
 t('parseXml', fn() => MessageCrypt::parseXml($xml));
