@@ -237,7 +237,7 @@ static int wx_env_declaration(wx_env_t *s)
         if (!wx_env_pseudo_value(s, &v, &n)) {
             return 0;
         }
-        if (!wx_env_caseless(v, n, "UTF-8")) {
+        if (!wx_env_caseless(v, n, "UTF-8") && !wx_env_caseless(v, n, "UTF8")) {   /* as wx_xml */
             return wx_env_fail(s, WX_ENVELOPE_ERR_ENCODING);
         }
         blank = s->p < s->end && wx_env_blank(*s->p);

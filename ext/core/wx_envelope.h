@@ -25,7 +25,7 @@
  *   - no attributes (the first one is refused, so 200k of them cost no
  *     more than one), no comments, processing instructions, DOCTYPE or
  *     other markup; only an optional leading XML declaration, whose
- *     version must be 1.0 and whose encoding, if given, UTF-8; an optional
+ *     version must be 1.0 and whose encoding, if given, UTF-8 (or UTF8, any case); an optional
  *     UTF-8 byte order mark; nothing but blanks after </xml>;
  *   - at most WX_ENVELOPE_MAX_BYTES.
  * The scanner never goes back: every step consumes at least one byte, so
