@@ -113,5 +113,5 @@ malformed #7: -40002 malformed XML at line 1: Input is not proper UTF-8, indicat
 malformed #8: -40002 malformed XML at line 1: Char 0x0 out of allowed range
 malformed #9: -40002 malformed XML: the document ends inside <xml> (truncated?)
 malformed #10: -40002 malformed XML at line 1: Document is empty
-malformed #11: -40002 malformed XML at line 1: Unsupported encoding nope
+malformed #11: -40002 XML declaring encoding "nope" is refused: only UTF-8 is accepted
 int(0)

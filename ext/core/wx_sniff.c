@@ -1,15 +1,17 @@
 /*
  * wx_sniff: value format recognition. See wx_sniff.h.
  *
- * Each validator is a small recursive-descent reader over [p, end) with an
- * explicit depth bound, so hostile input costs O(n) time and bounded stack.
+ * Each validator is a small reader over [p, end) with an explicit depth
+ * bound, so hostile input costs O(n) time and bounded stack; the PHP one
+ * keeps its own stack (no recursion), so it can also read past its depth
+ * bound and tell a deep document from a broken one.
  */
 #include "wx_sniff.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define WX_SNIFF_MAX_DEPTH 4096
 #define WX_SNIFF_JSON_DEPTH 512
 
 const char *wx_sniff_format_name(wx_format_t f)
@@ -21,6 +23,7 @@ const char *wx_sniff_format_name(wx_format_t f)
     case WX_FORMAT_JSON:     return "json";
     case WX_FORMAT_MSGPACK:  return "msgpack";
     case WX_FORMAT_RAW:      return "raw";
+    case WX_FORMAT_PHP_IN_PHP: return "php+php";
     }
     return "unknown";
 }
@@ -29,7 +32,6 @@ const char *wx_sniff_format_name(wx_format_t f)
 
 typedef struct {
     const unsigned char *p, *end;
-    unsigned depth, max_depth;
 } wx_sniff_php_t;
 
 static int wx_php_lit(wx_sniff_php_t *r, const char *lit)
@@ -121,37 +123,17 @@ static int wx_php_escaped(wx_sniff_php_t *r)
     return wx_php_lit(r, "\"");
 }
 
-static int wx_php_value(wx_sniff_php_t *r, int nested);
-
-/* n:{ key value ... } where keys are i: or s:/S: */
-static int wx_php_members(wx_sniff_php_t *r)
+/* n:{ -- the header of an array's or object's members: the count, checked
+ * against what is left (every member takes at least 4 bytes, "i:0;N;"). */
+static int wx_php_open(wx_sniff_php_t *r, uint64_t *count)
 {
-    uint64_t count, i;
-    if (!wx_php_uint(r, &count) || !wx_php_lit(r, ":{")) return 0;
-    /* every member takes at least 4 bytes ("i:0;N;"): reject absurd counts */
-    if (count > (uint64_t)(r->end - r->p) / 4 + 1) return 0;
-    if (++r->depth > r->max_depth) return 0;
-    for (i = 0; i < count; i++) {
-        if (r->p + 2 > r->end) return 0;
-        if (r->p[0] == 'i' && r->p[1] == ':') {
-            r->p += 2;
-            if (!wx_php_sint(r) || !wx_php_lit(r, ";")) return 0;
-        } else if (r->p[0] == 's' && r->p[1] == ':') {
-            r->p += 2;
-            if (!wx_php_quoted(r) || !wx_php_lit(r, ";")) return 0;
-        } else if (r->p[0] == 'S' && r->p[1] == ':') {
-            r->p += 2;
-            if (!wx_php_escaped(r) || !wx_php_lit(r, ";")) return 0;
-        } else {
-            return 0;
-        }
-        if (!wx_php_value(r, 1)) return 0;
-    }
-    r->depth--;
-    return wx_php_lit(r, "}");
+    if (!wx_php_uint(r, count) || !wx_php_lit(r, ":{")) return 0;
+    return *count <= (uint64_t)(r->end - r->p) / 4 + 1;
 }
 
-static int wx_php_value(wx_sniff_php_t *r, int nested)
+/* One value, or the opening of a container: 0 invalid, 1 a complete
+ * scalar, 2 a container opened (its member count in *count). */
+static int wx_php_value(wx_sniff_php_t *r, int nested, uint64_t *count)
 {
     unsigned char t;
     uint64_t n;
@@ -174,9 +156,9 @@ static int wx_php_value(wx_sniff_php_t *r, int nested)
     case 'S':
         return wx_php_escaped(r) && wx_php_lit(r, ";");
     case 'a':
-        return wx_php_members(r);
+        return wx_php_open(r, count) ? 2 : 0;
     case 'O':
-        return wx_php_quoted(r) && wx_php_lit(r, ":") && wx_php_members(r);
+        return wx_php_quoted(r) && wx_php_lit(r, ":") && wx_php_open(r, count) ? 2 : 0;
     case 'C':
         if (!wx_php_quoted(r) || !wx_php_lit(r, ":") || !wx_php_uint(r, &n) || !wx_php_lit(r, ":{")) return 0;
         if ((uint64_t)(r->end - r->p) < n) return 0;
@@ -193,14 +175,109 @@ static int wx_php_value(wx_sniff_php_t *r, int nested)
     }
 }
 
-int wx_sniff_is_php(const unsigned char *s, size_t n, unsigned max_depth)
+/* A member's key: i:, s: or S:. */
+static int wx_php_key(wx_sniff_php_t *r)
 {
+    if (r->end - r->p < 2 || r->p[1] != ':') return 0;
+    switch (r->p[0]) {
+    case 'i': r->p += 2; return wx_php_sint(r) && wx_php_lit(r, ";");
+    case 's': r->p += 2; return wx_php_quoted(r) && wx_php_lit(r, ";");
+    case 'S': r->p += 2; return wx_php_escaped(r) && wx_php_lit(r, ";");
+    default:  return 0;
+    }
+}
+
+/* The validator, without recursion: a stack of the members still to read
+ * in each open container, on the C stack up to 64 levels and on the heap
+ * beyond (at most one entry per 4 input bytes). With stop_deep it gives
+ * up as soon as nesting passes max_depth (is_php's question); without, it
+ * reads on to tell "valid but deeper than max_depth" from "not PHP". */
+static wx_sniff_php_status_t wx_php_check(const unsigned char *s, size_t n, unsigned max_depth,
+                                          int stop_deep, size_t *depth_out)
+{
+    uint64_t local[64], *stack = local, count = 0;
+    size_t cap = 64, depth = 0, deepest = 0;
+    wx_sniff_php_status_t st = WX_SNIFF_PHP_INVALID;
     wx_sniff_php_t r;
+    int v;
+
     r.p = s;
     r.end = s + n;
-    r.depth = 0;
-    r.max_depth = max_depth ? max_depth : WX_SNIFF_MAX_DEPTH;
-    return wx_php_value(&r, 0) && r.p == r.end;
+    if (max_depth == 0) max_depth = WX_SNIFF_MAX_DEPTH;
+
+    v = wx_php_value(&r, 0, &count);
+    for (;;) {
+        if (v == 0) goto out;
+        if (v == 2) {
+            if (depth == cap) {
+                uint64_t *bigger = malloc(cap * 2 * sizeof(*bigger));
+                if (bigger == NULL) goto out;          /* treated as not PHP */
+                memcpy(bigger, stack, depth * sizeof(*stack));
+                if (stack != local) free(stack);
+                stack = bigger;
+                cap *= 2;
+            }
+            stack[depth++] = count;
+            if (depth > deepest) {
+                deepest = depth;
+                if (deepest > max_depth && stop_deep) {
+                    st = WX_SNIFF_PHP_TOO_DEEP;
+                    goto out;
+                }
+            }
+        }
+        /* close every container whose members are all read */
+        while (depth > 0 && stack[depth - 1] == 0) {
+            if (!wx_php_lit(&r, "}")) goto out;
+            depth--;
+        }
+        if (depth == 0) break;
+        stack[depth - 1]--;
+        if (!wx_php_key(&r)) goto out;
+        v = wx_php_value(&r, 1, &count);
+    }
+    if (r.p == r.end) {
+        st = deepest > max_depth ? WX_SNIFF_PHP_TOO_DEEP : WX_SNIFF_PHP_VALID;
+    }
+out:
+    if (stack != local) free(stack);
+    if (depth_out != NULL) *depth_out = deepest;
+    return st;
+}
+
+wx_sniff_php_status_t wx_sniff_php_check(const unsigned char *s, size_t n, unsigned max_depth, size_t *depth)
+{
+    return wx_php_check(s, n, max_depth, 0, depth);
+}
+
+int wx_sniff_is_php(const unsigned char *s, size_t n, unsigned max_depth)
+{
+    return wx_php_check(s, n, max_depth, 1, NULL) == WX_SNIFF_PHP_VALID;
+}
+
+int wx_sniff_php_string(const unsigned char *s, size_t n, const unsigned char **inner, size_t *inner_len)
+{
+    wx_sniff_php_t r;
+    uint64_t len;
+
+    if (n < 7 || s[0] != 's' || s[1] != ':') return 0;   /* the shortest: s:0:""; */
+    r.p = s + 2;
+    r.end = s + n;
+    if (!wx_php_uint(&r, &len) || !wx_php_lit(&r, ":\"")) return 0;
+    /* exactly the rest: the content, then "; */
+    if ((uint64_t)(r.end - r.p) < 2 || (uint64_t)(r.end - r.p) - 2 != len
+            || r.p[len] != '"' || r.p[len + 1] != ';') return 0;
+    if (inner != NULL) *inner = r.p;
+    if (inner_len != NULL) *inner_len = (size_t)len;
+    return 1;
+}
+
+int wx_sniff_is_php_in_php(const unsigned char *s, size_t n)
+{
+    const unsigned char *in;
+    size_t len;
+
+    return wx_sniff_php_string(s, n, &in, &len) && wx_sniff_php_check(in, len, 0, NULL) != WX_SNIFF_PHP_INVALID;
 }
 
 /* ---------------------------------------------------------------- JSON */
@@ -458,7 +535,9 @@ wx_format_t wx_sniff_format(const unsigned char *s, size_t n)
     size_t i = 0;
 
     if (n == 0) return WX_FORMAT_EMPTY;
-    if (wx_sniff_is_php(s, n, 0)) return WX_FORMAT_PHP;
+    if (wx_sniff_is_php(s, n, 0)) {
+        return wx_sniff_is_php_in_php(s, n) ? WX_FORMAT_PHP_IN_PHP : WX_FORMAT_PHP;
+    }
     if (wx_sniff_is_igbinary(s, n)) {
         return WX_FORMAT_IGBINARY;
     }

@@ -12,10 +12,21 @@
  *     entities and character references exist;
  *   - no DTD loading, no attribute defaults, no network, no XInclude;
  *   - nesting deeper than a limit is refused;
+ *   - before libxml2 sees a document, a linear scan (wx_xml_check) refuses
+ *     any encoding but UTF-8 (a UTF-16/32 byte order mark or NUL bytes in
+ *     the first four, EBCDIC, a declared encoding other than UTF-8), more
+ *     attributes on one element than a limit (libxml2 checks attributes for
+ *     duplicates pairwise: 200k attributes on one element cost it 20 s;
+ *     WeChat's messages have none, so a small bound keeps its cost linear
+ *     without refusing XML that merely carries a namespace or two) and
+ *     element or attribute names longer than a limit;
  *   - malformed XML is an error carrying libxml2's message; libxml2 never
- *     prints (a per-context structured error handler, no global state is
- *     touched, xmlCleanupParser is never called: PHP's ext/libxml shares the
- *     library);
+ *     prints and never reaches PHP's handlers: a per-context structured
+ *     error handler, and, for the errors libxml2 raises without a context
+ *     (encoding conversion, memory), its global generic and structured
+ *     handlers are pointed at ours for the duration of a parse and put
+ *     back after it (PHP's ext/libxml installs its own there per request;
+ *     xmlCleanupParser is never called: PHP shares the library);
  *   - on any error no tree is returned, never a partial one.
  * Errors use the wx_crypt codes: -40002 (WX_CRYPT_ERR_PARSE_XML).
  */
@@ -32,11 +43,15 @@ extern "C" {
 
 #define WX_XML_DEFAULT_MAX_BYTES ((size_t)4 << 20) /* 4 MiB */
 #define WX_XML_DEFAULT_MAX_DEPTH 32u
+#define WX_XML_DEFAULT_MAX_ATTRIBUTES 16u /* per element, namespace declarations included */
+#define WX_XML_DEFAULT_MAX_NAME 256u      /* bytes, element and attribute names (prefix included) */
 
 typedef struct {
     size_t max_bytes;     /* 0: WX_XML_DEFAULT_MAX_BYTES. libxml2's own limits
                              (no XML_PARSE_HUGE) still stop documents near 10 MB */
     unsigned max_depth;   /* 0: WX_XML_DEFAULT_MAX_DEPTH; the root is depth 1 */
+    unsigned max_attributes; /* 0: WX_XML_DEFAULT_MAX_ATTRIBUTES */
+    size_t max_name;      /* 0: WX_XML_DEFAULT_MAX_NAME */
 } wx_xml_limits_t;
 
 typedef struct wx_xml_node_s wx_xml_node_t;
@@ -61,6 +76,19 @@ struct wx_xml_node_s {
  * (xmlInitParser; harmless if already done by PHP's ext/libxml). There is
  * deliberately no cleanup counterpart: the library is shared. */
 void wx_xml_global_init(void);
+
+/*
+ * The checks wx_xml_parse makes before libxml2 sees buf[0..len): size,
+ * encoding (UTF-8 only), attributes per element, name lengths. One pass
+ * that never goes back; *steps (may be NULL) gets the number of bytes it
+ * looked at, which is at most len and, for a refused document, how far it
+ * had to read (tests use it to show the cost is bounded). It does not
+ * check well-formedness: where the document stops making sense it stops
+ * too and leaves the verdict to libxml2, which stops there as well.
+ * Returns WX_CRYPT_OK or WX_CRYPT_ERR_PARSE_XML with err filled.
+ */
+wx_crypt_status_t wx_xml_check(const char *buf, size_t len, const wx_xml_limits_t *limits,
+                               size_t *steps, wx_error_t *err);
 
 /*
  * Parse buf[0..len) into *root (the document element). limits may be NULL.

@@ -1,4 +1,6 @@
 /* Unit tests of wx_sniff: what each writer's bytes are recognised as. */
+#include <stdlib.h>
+
 #include "wx_sniff.h"
 #include "wx_test.h"
 
@@ -78,10 +80,112 @@ static void check_deep_json(void)
     WX_CHECK(wx_sniff_is_json((unsigned char *) buf + 600, 800), "json nesting 400 accepted");
 }
 
+/* symfony/cache >= 7.2 marshals with serialize(); phpredis SERIALIZER_PHP
+ * serializes that string again: s:37:"s:29:"ticket@@@...";"; (issue 9). */
+static void check_php_in_php(void)
+{
+    static const char *yes[] = {
+        "s:37:\"s:29:\"ticket@@@abcdefghijklmnopqrst\";\";",   /* the issue's case */
+        "s:2:\"N;\";", "s:4:\"b:0;\";", "s:4:\"i:5;\";", "s:7:\"d:0.25;\";",
+        "s:6:\"a:0:{}\";",
+        "s:28:\"a:1:{s:1:\"k\";a:1:{i:0;R:2;}}\";",
+        "s:29:\"O:8:\"stdClass\":1:{s:1:\"a\";N;}\";",
+        "s:7:\"s:0:\"\";\";",
+        "s:18:\"s:10:\"s:3:\"abc\";\";\";",                 /* three levels: still php+php */
+    };
+    static const char *no[] = {
+        "s:5:\"hello\";", "s:3:\"s:1\";", "s:4:\"s:1:\";", "s:9:\"s:3:\"ab\";\";", "s:6:\"i:5;xx\";",
+        "s:4:\"N;N;\";", "s:4:\"R:1;\";", "s:2:\"i:\";", "s:0:\"\";", "s:4:\"i:5 \";",
+        "s:19:\"ticket@@@s:3:\"abc\";\";",                     /* a document inside, not the whole */
+        "a:1:{i:0;s:4:\"i:5;\";}",                               /* an array holding such a string */
+        "S:4:\"i:5;\";",                                          /* escaped strings: not ours, never php+php */
+        "s:4:\"i:5;\";x", "s:4:\"i:5;\"", "s:5:\"i:5;\";",
+    };
+    const unsigned char *in = NULL;
+    size_t i, len = 0;
+
+    for (i = 0; i < sizeof(yes) / sizeof(*yes); i++) {
+        const unsigned char *s = (const unsigned char *) yes[i];
+        size_t n = strlen(yes[i]);
+        WX_CHECK(wx_sniff_is_php(s, n, 0) && wx_sniff_is_php_in_php(s, n) && wx_sniff_format(s, n) == WX_FORMAT_PHP_IN_PHP,
+                 "php+php: %s", yes[i]);
+    }
+    for (i = 0; i < sizeof(no) / sizeof(*no); i++) {
+        const unsigned char *s = (const unsigned char *) no[i];
+        size_t n = strlen(no[i]);
+        WX_CHECK(!wx_sniff_is_php_in_php(s, n) && wx_sniff_format(s, n) != WX_FORMAT_PHP_IN_PHP, "not php+php: %s", no[i]);
+    }
+    WX_CHECK(wx_sniff_php_string(S("s:37:\"s:29:\"ticket@@@abcdefghijklmnopqrst\";\";"), &in, &len) && len == 37
+             && memcmp(in, "s:29:\"ticket@@@abcdefghijklmnopqrst\";", 37) == 0, "php_string: the content's span");
+    WX_CHECK(wx_sniff_php_string(S("s:0:\"\";"), &in, &len) && len == 0, "php_string: the empty string");
+    WX_CHECK(!wx_sniff_php_string(S("s:3:\"ab\";"), NULL, NULL) && !wx_sniff_php_string(S("s:1:\"a\""), NULL, NULL)
+             && !wx_sniff_php_string(S("s:1:\"a\";;"), NULL, NULL) && !wx_sniff_php_string(S("i:5;"), NULL, NULL)
+             && !wx_sniff_php_string(S("s:99999999999999999999:\"\";"), NULL, NULL),
+             "php_string: wrong length, missing or extra bytes, not a string, absurd length");
+    WX_CHECK(strcmp(wx_sniff_format_name(WX_FORMAT_PHP_IN_PHP), "php+php") == 0, "format name php+php");
+    WX_CHECK(wx_sniff_format(S("s:9:\"ticket@@@\";")) == WX_FORMAT_PHP, "an ordinary ticket string stays php");
+}
+
+/* n nested arrays, the minimal way: a:1:{i:0;...a:0:{}...} */
+static char *nested(size_t n, size_t *len)
+{
+    char *b = malloc(n * 10 + 16);
+    size_t o = 0, i;
+    for (i = 1; i < n; i++) {
+        memcpy(b + o, "a:1:{i:0;", 9);
+        o += 9;
+    }
+    memcpy(b + o, "a:0:{}", 6);
+    o += 6;
+    for (i = 1; i < n; i++) {
+        b[o++] = '}';
+    }
+    *len = o;
+    return b;
+}
+
+static void check_php_depth(void)
+{
+    size_t len, depth = 0;
+    char *b;
+
+    WX_CHECK(WX_SNIFF_MAX_DEPTH == 4096, "WX_SNIFF_MAX_DEPTH is 4096, PHP's unserialize_max_depth default");
+    b = nested(WX_SNIFF_MAX_DEPTH, &len);
+    WX_CHECK(wx_sniff_is_php((unsigned char *) b, len, 0)
+             && wx_sniff_php_check((unsigned char *) b, len, 0, &depth) == WX_SNIFF_PHP_VALID && depth == 4096,
+             "4096 nested arrays: valid (depth %zu)", depth);
+    free(b);
+    b = nested(WX_SNIFF_MAX_DEPTH + 1, &len);
+    WX_CHECK(!wx_sniff_is_php((unsigned char *) b, len, 0)
+             && wx_sniff_php_check((unsigned char *) b, len, 0, &depth) == WX_SNIFF_PHP_TOO_DEEP && depth == 4097,
+             "4097: not within the limit, but valid and too deep (not 'not PHP')");
+    WX_CHECK(len == WX_SNIFF_PHP_MIN_LEN(WX_SNIFF_MAX_DEPTH),
+             "the shortest 4097-deep document has WX_SNIFF_PHP_MIN_LEN(4096) = %zu bytes", len);
+    WX_CHECK(wx_sniff_format((unsigned char *) b, len) == WX_FORMAT_RAW,
+             "  (wx_sniff_format alone still calls it raw: ask wx_sniff_php_check)");
+    b[len - 1] = ']';
+    WX_CHECK(wx_sniff_php_check((unsigned char *) b, len, 0, NULL) == WX_SNIFF_PHP_INVALID,
+             "4097 deep but broken at the very end: invalid");
+    free(b);
+    b = nested(200000, &len);
+    WX_CHECK(wx_sniff_php_check((unsigned char *) b, len, 0, &depth) == WX_SNIFF_PHP_TOO_DEEP && depth == 200000
+             && wx_sniff_php_check((unsigned char *) b, len, 300000, NULL) == WX_SNIFF_PHP_VALID,
+             "200000 levels (2 MB): read to the end on its own stack, no recursion (depth %zu)", depth);
+    free(b);
+    WX_CHECK(wx_sniff_php_check(S("a:2:{i:0;a:1:{i:0;N;}i:1;a:1:{i:0;a:1:{i:0;N;}}}"), 2, &depth) == WX_SNIFF_PHP_TOO_DEEP
+             && depth == 3, "depth is the deepest branch (3)");
+    WX_CHECK(wx_sniff_php_check(S("s:5:\"hello\";"), 0, &depth) == WX_SNIFF_PHP_VALID && depth == 0,
+             "a scalar nests nothing");
+    WX_CHECK(wx_sniff_php_check(S("ticket@@@abc"), 0, NULL) == WX_SNIFF_PHP_INVALID
+             && wx_sniff_php_check(S(""), 0, NULL) == WX_SNIFF_PHP_INVALID, "not PHP: invalid");
+}
+
 int main(void)
 {
     check_php();
     check_formats();
     check_deep_json();
+    check_php_in_php();
+    check_php_depth();
     return wx_test_done();
 }

@@ -15,6 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libxml/globals.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlversion.h>
+
 #include "wx_xml.h"
 #include "wx_test.h"
 
@@ -141,8 +145,13 @@ static void test_text(void)
     WX_CHECK(st == WX_CRYPT_OK && text_is(root, "vw") && root->nchildren == 0,
              "comments, PIs and attributes ignored");
     wx_xml_free(root);
+    /* was: "declared encoding converted to UTF-8"; issue 9 wants every
+     * encoding but UTF-8 refused (test_encodings) */
     st = parse(S("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>\xe9</a>"), NULL, &root, &err);
-    WX_CHECK(st == WX_CRYPT_OK && text_is(root, "\xc3\xa9"), "declared encoding converted to UTF-8");
+    WX_CHECK(st == WX_CRYPT_ERR_PARSE_XML && root == NULL && strstr(err.msg, "only UTF-8"),
+             "a declared encoding other than UTF-8 is refused, not converted (%s)", err.msg);
+    st = parse(S("<?xml version=\"1.0\" encoding=\"utf-8\"?><a>\xc3\xa9</a>"), NULL, &root, &err);
+    WX_CHECK(st == WX_CRYPT_OK && text_is(root, "\xc3\xa9"), "declared UTF-8 (any case) is read as UTF-8");
     wx_xml_free(root);
     st = parse(S("<x:a xmlns:x=\"urn:x\"><x:b>1</x:b><c>2</c></x:a>"), NULL, &root, &err);
     WX_CHECK(st == WX_CRYPT_OK && strcmp(root->name, "x:a") == 0 && text_is(wx_xml_child(root, "x:b"), "1"),
@@ -322,7 +331,7 @@ static void test_depth(void)
     char doc[4096];
     size_t o = 0;
     int i;
-    wx_xml_limits_t lim = { 0, 0 };
+    wx_xml_limits_t lim = { 0, 0, 0, 0 };
     wx_xml_node_t *root = NULL;
     wx_error_t err;
     wx_crypt_status_t st;
@@ -437,7 +446,7 @@ static void test_reuse(void)
     size_t nd = sizeof(docs) / sizeof(docs[0]), i;
     int round, same = 1;
     wx_xml_parser_t *p = wx_xml_parser_new();
-    wx_xml_limits_t lim = { 0, 4 };
+    wx_xml_limits_t lim = { 0, 4, 0, 0 };
     static char a[4096], b[4096];
 
     for (round = 0; round < 3; round++) {
@@ -505,17 +514,17 @@ static void test_cdata_fast_path(void)
         { S("<a><![CDATA[\xe4\xbd\xa0\xe5\xa5\xbd \xf0\x9f\x98\x80 tab\tlf\n]]></a>"), 1 },
         { S("<a><![CDATA[cr\r\nlf]]></a>"), 1 },
         { S("<a><![CDATA[truncated \xe4\xbd]]></a>"), 0 },
-        { S("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a><![CDATA[\xc3\xa9]]></a>"), 1 },
+        { S("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a><![CDATA[\xc3\xa9]]></a>"), 0 },  /* not UTF-8 */
         { S("<?xml version=\"1.0\" encoding=\"UTF-8\"?><a><![CDATA[\xc3\xa9]]></a>"), 1 },
         { S("\xef\xbb\xbf<a><![CDATA[bom]]></a>"), 1 },
-        { S("\xff\xfe<\0a\0>\0<\0!\0[\0C\0D\0A\0T\0A\0[\0x\0]\0]\0>\0<\0/\0a\0>\0"), 1 },
+        { S("\xff\xfe<\0a\0>\0<\0!\0[\0C\0D\0A\0T\0A\0[\0x\0]\0]\0>\0<\0/\0a\0>\0"), 0 },  /* UTF-16 */
         { S("<a><b><c><d><e><![CDATA[deep]]></e></d></c></b></a>"), 1 },  /* depth 5 */
         { S("<a><![CDATA[x]]></b>"), 0 },
     };
     size_t nd = sizeof(docs) / sizeof(docs[0]), i;
     int round, same = 1, expected = 1;
     wx_xml_parser_t *p = wx_xml_parser_new();
-    wx_xml_limits_t lim = { 0, 4 };
+    wx_xml_limits_t lim = { 0, 4, 0, 0 };
     static char a[4096], b[4096];
 
     for (round = 0; round < 2; round++) {
@@ -551,17 +560,20 @@ static void test_cdata_fast_path(void)
                  && (c = wx_xml_child(r, "C")) != NULL && text_is(c, "abc");
         wx_xml_free(r);
         r = NULL;
-        ok = ok && wx_xml_parse_with(p, docs[23].s, docs[23].n, NULL, &r, NULL) == WX_CRYPT_OK
-             && text_is(r, "\xc3\x83\xc2\xa9");  /* Latin-1 bytes converted, not taken raw */
+        ok = ok && wx_xml_parse_with(p, docs[24].s, docs[24].n, NULL, &r, NULL) == WX_CRYPT_OK
+             && text_is(r, "\xc3\xa9");
         wx_xml_free(r);
-        WX_CHECK(ok, "CDATA contents restored in order; a Latin-1 document still converted");
+        r = (wx_xml_node_t *)1;
+        ok = ok && wx_xml_parse_with(p, docs[23].s, docs[23].n, NULL, &r, NULL) == WX_CRYPT_ERR_PARSE_XML
+             && r == NULL;             /* Latin-1: refused, never taken raw */
+        WX_CHECK(ok, "CDATA contents restored in order; declared UTF-8 read; a Latin-1 document refused");
     }
 
     {   /* many sections (the list grows), and a 2 MB section (plain path) */
         size_t big = (size_t)2 << 20, k, o = 0;
         char *doc = malloc(big + 4096);
         wx_xml_node_t *r1 = NULL, *r2 = NULL;
-        wx_xml_limits_t huge = { (size_t)8 << 20, 0 };
+        wx_xml_limits_t huge = { (size_t)8 << 20, 0, 0, 0 };
         int ok;
         o += (size_t)sprintf(doc + o, "<xml>");
         for (k = 0; k < 100; k++) {
@@ -611,6 +623,324 @@ static void test_silence(void)
     WX_CHECK(size == 0, "libxml2 printed nothing to stderr (%ld bytes)", (long)size);
 }
 
+/* ------------------------------------------------------------ issue 9 */
+
+/* Only UTF-8: everything else refused before libxml2 transcodes a byte. */
+static void test_encodings(void)
+{
+    static const struct { const char *s; size_t n; const char *what; } bad[] = {
+        { S("<?xml version=\"1.0\" encoding=\"EBCDIC\"?><xml><a>1</a></xml>"), "declared EBCDIC" },
+        { S("<?xml version=\"1.0\" encoding=\"IBM037\"?><xml/>"), "declared IBM037" },
+        { S("<?xml version=\"1.0\" encoding=\"UTF-32\"?><xml><a>1</a></xml>"), "declared UTF-32" },
+        { S("<?xml version=\"1.0\" encoding=\"UTF-16\"?><xml/>"), "declared UTF-16" },
+        { S("<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><xml><a>\x81\x20\xff\xfe</a></xml>"),
+          "declared Shift_JIS with bad bytes" },
+        { S("<?xml version=\"1.0\" encoding=\"GB18030\"?><xml/>"), "declared GB18030" },
+        { S("<?xml version=\"1.0\" encoding='windows-1252'?><xml/>"), "declared windows-1252, single quotes" },
+        { S("<?xml version=\"1.0\" standalone=\"yes\" encoding=\"latin1\"?><xml/>"), "encoding after standalone" },
+        { S("<?xml version=\"1.0\"\tencoding = \"US-ASCII\" ?><xml/>"), "blanks around =" },
+        { S("\xef\xbb\xbf<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><xml/>"), "UTF-8 BOM, then Latin-1" },
+        { S("<?xml version=\"1.0\" encoding=\"no-such-charset\"?><a/>"), "unknown encoding" },
+        { S("\xff\xfe<\0x\0m\0l\0/\0>\0"), "UTF-16LE BOM" },
+        { S("\xfe\xff\0<\0x\0m\0l\0/\0>"), "UTF-16BE BOM" },
+        { S("<\0x\0m\0l\0/\0>\0"), "UTF-16LE without a BOM" },
+        { S("\0<\0x\0m\0l\0/\0>"), "UTF-16BE without a BOM" },
+        { S("\0\0\xfe\xff\0\0\0<"), "UTF-32BE BOM" },
+        { S("<\0\0\0x\0\0\0"), "UTF-32LE without a BOM" },
+        { S("\x4c\x6f\xa7\x94\x93\x40\xa5\x85"), "EBCDIC bytes" },
+    };
+    static const struct { const char *s; size_t n; } good[] = {
+        { S("<?xml version=\"1.0\" encoding=\"UTF-8\"?><xml>\xe4\xb8\xad</xml>") },
+        { S("<?xml version='1.0' encoding='utf-8' standalone='yes'?><xml>\xe4\xb8\xad</xml>") },
+        { S("<?xml version=\"1.0\" encoding=\"UTF8\"?><xml>\xe4\xb8\xad</xml>") },
+        { S("\xef\xbb\xbf<?xml version=\"1.0\"?><xml>\xe4\xb8\xad</xml>") },
+        { S("\xef\xbb\xbf<xml>\xe4\xb8\xad</xml>") },
+        { S("<?xml-stylesheet href=\"x\"?><xml>\xe4\xb8\xad</xml>") },
+    };
+    size_t i;
+    int all = 1;
+    wx_error_t err;
+    wx_xml_parser_t *p = wx_xml_parser_new();
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        wx_xml_node_t *r = (wx_xml_node_t *)1;
+        int one = refused(bad[i].s, bad[i].n, NULL, &err) && strstr(err.msg, "only UTF-8") != NULL
+                  && wx_xml_parse_with(p, bad[i].s, bad[i].n, NULL, &r, NULL) == WX_CRYPT_ERR_PARSE_XML && r == NULL;
+        if (!one) {
+            printf("# not refused as a foreign encoding: %s (%s)\n", bad[i].what, err.msg);
+        }
+        all &= one;
+    }
+    WX_CHECK(all, "%zu foreign encodings refused, both parsers, message says only UTF-8", sizeof(bad) / sizeof(bad[0]));
+    refused(bad[0].s, bad[0].n, NULL, &err);
+    WX_CHECK(strcmp(err.msg, "XML declaring encoding \"EBCDIC\" is refused: only UTF-8 is accepted") == 0,
+             "the message names the encoding (%s)", err.msg);
+    all = 1;
+    for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        wx_xml_node_t *r = NULL;
+        all &= parse(good[i].s, good[i].n, NULL, &r, &err) == WX_CRYPT_OK && text_is(r, "\xe4\xb8\xad");
+        wx_xml_free(r);
+    }
+    WX_CHECK(all, "UTF-8 declared (UTF-8, utf-8, UTF8), by BOM or not at all: accepted");
+    WX_CHECK(refused(S("<?xml version=\"1.0\"encoding=\"EBCDIC\"?><xml/>"), NULL, &err)
+             && strstr(err.msg, "malformed XML declaration"),
+             "a declaration libxml2 would read past an error in is refused outright (%s)", err.msg);
+    wx_xml_parser_free(p);
+}
+
+/* What PHP's ext/libxml installs: a generic handler (warnings) and, under
+ * libxml_use_internal_errors(), a structured one (libxml_get_errors()). */
+static int php_generic_calls, php_structured_calls;
+static int php_ctx_generic, php_ctx_structured;
+
+static void php_like_generic(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    php_generic_calls++;
+    printf("# generic handler reached: %s", msg);
+}
+
+#if LIBXML_VERSION >= 21200
+static void php_like_structured(void *ctx, const xmlError *e)
+#else
+static void php_like_structured(void *ctx, xmlErrorPtr e)
+#endif
+{
+    (void)ctx;
+    php_structured_calls++;
+    printf("# structured handler reached: %s", e != NULL && e->message != NULL ? e->message : "?\n");
+}
+
+static void test_handlers(void)
+{
+    static const struct { const char *s; size_t n; } docs[] = {
+        { S("<?xml version=\"1.0\" encoding=\"EBCDIC\"?><xml><a>1</a></xml>") },
+        { S("<?xml version=\"1.0\" encoding=\"UTF-32\"?><xml><a>1</a></xml>") },
+        { S("<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><xml><a>\x81\x20\xff\xfe</a></xml>") },
+        { S("<?xml version=\"1.0\" encoding=\"IBM037\"?><xml><a>1</a></xml>") },
+        { S("\xff\xfe<\0x\0m\0l\0>\0\xff\xdf</\0x\0m\0l\0>\0") },
+        { S("<xml>\xff\xfe</xml>") },
+        { S("<xml>\xc3</xml>") },
+        { S("<xml><a>1</b></xml>") },
+        { S("<xml>&undefined;</xml>") },
+        { S("<a xmlns:p=\"\"><p:b/></a>") },
+        { S("<?xml version=\"1.5\"?><xml/>") },            /* a warning */
+        { S("<xml a=\"1\" a=\"2\"/>") },
+        { S("<xml><![CDATA[x</xml>") },
+    };
+    size_t i;
+    int restored = 1, round;
+    wx_error_t err;
+    wx_xml_parser_t *p = wx_xml_parser_new();
+
+    for (round = 0; round < 2; round++) {
+        /* round 0: both handlers set (internal errors on); round 1: no
+         * structured handler (PHP's default) */
+        xmlSetGenericErrorFunc(&php_ctx_generic, php_like_generic);
+        xmlSetStructuredErrorFunc(round == 0 ? &php_ctx_structured : NULL, round == 0 ? php_like_structured : NULL);
+        php_generic_calls = php_structured_calls = 0;
+        for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+            wx_xml_node_t *r = NULL;
+            wx_xml_parse(docs[i].s, docs[i].n, NULL, &r, &err);
+            wx_xml_free(r);
+            r = NULL;
+            wx_xml_parse_with(p, docs[i].s, docs[i].n, NULL, &r, &err);
+            wx_xml_free(r);
+            restored &= xmlGenericError == php_like_generic && xmlGenericErrorContext == &php_ctx_generic
+                        && (round == 0 ? xmlStructuredError == php_like_structured
+                                          && xmlStructuredErrorContext == &php_ctx_structured
+                                       : xmlStructuredError == NULL);
+        }
+        WX_CHECK(php_generic_calls == 0 && php_structured_calls == 0,
+                 "%zu hostile documents: PHP-like global handlers never called (%s; %d generic, %d structured)",
+                 sizeof(docs) / sizeof(docs[0]), round == 0 ? "internal errors on" : "default",
+                 php_generic_calls, php_structured_calls);
+    }
+    WX_CHECK(restored, "the global handlers are put back after every parse");
+    xmlSetGenericErrorFunc(NULL, NULL);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    wx_xml_parser_free(p);
+}
+
+/* The issue's document: nattr attributes (names of letters, values of
+ * one byte) on <ToUserName>; 200k of them make 1.75 MB. */
+static char *many_attributes(size_t nattr, size_t *len)
+{
+    char *doc = malloc(nattr * 10 + 256);
+    size_t o = (size_t)sprintf(doc, "<xml><ToUserName"), i;
+    for (i = 0; i < nattr; i++) {
+        size_t v = i;
+        doc[o++] = ' ';
+        do {
+            doc[o++] = (char)('a' + v % 26);
+            v /= 26;
+        } while (v > 0);
+        memcpy(doc + o, "=\"x\"", 4);
+        o += 4;
+    }
+    o += (size_t)sprintf(doc + o, "><![CDATA[gh]]></ToUserName><Encrypt>QUJD</Encrypt></xml>");
+    *len = o;
+    return doc;
+}
+
+static void test_attributes(void)
+{
+    char doc[8192];
+    size_t o, i, steps[2], len;
+    wx_xml_node_t *root = NULL;
+    wx_error_t err;
+    wx_xml_limits_t lim = { 0, 0, 0, 0 };
+    wx_crypt_status_t st;
+    char *big;
+    int k, ok = 1;
+
+    o = (size_t)sprintf(doc, "<xml");
+    for (i = 0; i < WX_XML_DEFAULT_MAX_ATTRIBUTES; i++) {
+        o += (size_t)sprintf(doc + o, i % 2 ? " a%zu='v'" : "\n\ta%zu = \"v\"", i);
+    }
+    o += (size_t)sprintf(doc + o, "><b/></xml>");
+    st = parse(doc, o, NULL, &root, &err);
+    WX_CHECK(st == WX_CRYPT_OK && root->nchildren == 1, "%u attributes on one element accepted (ignored)",
+             WX_XML_DEFAULT_MAX_ATTRIBUTES);
+    wx_xml_free(root);
+    o = (size_t)sprintf(doc, "<xml><b");
+    for (i = 0; i <= WX_XML_DEFAULT_MAX_ATTRIBUTES; i++) {
+        o += (size_t)sprintf(doc + o, " a%zu=\"v\"", i);
+    }
+    o += (size_t)sprintf(doc + o, "/></xml>");
+    WX_CHECK(refused(doc, o, NULL, &err) && strstr(err.msg, "<b> with more than 16 attributes"),
+             "-40002: %u refused (%s)", WX_XML_DEFAULT_MAX_ATTRIBUTES + 1, err.msg);
+    o = (size_t)sprintf(doc, "<x:a xmlns:x=\"urn:x\" xmlns:y=\"urn:y\" x:k=\"1\"");
+    for (i = 0; i < WX_XML_DEFAULT_MAX_ATTRIBUTES - 3; i++) {
+        o += (size_t)sprintf(doc + o, " xmlns:n%zu=\"urn:%zu\"", i, i);
+    }
+    WX_CHECK(refused(doc, o + (size_t)sprintf(doc + o, " y:z=\"2\"/>"), NULL, &err)
+             && strstr(err.msg, "more than 16"),
+             "namespace declarations count as attributes");
+    lim.max_attributes = 2;
+    WX_CHECK(refused(S("<a x=\"1\" y=\"2\" z=\"3\"/>"), &lim, &err) && !refused(S("<a x=\"1\" y=\"2\"/>"), &lim, &err),
+             "custom max_attributes honoured");
+    lim.max_attributes = 0;
+
+    /* names */
+    o = (size_t)sprintf(doc, "<");
+    memset(doc + o, 'n', WX_XML_DEFAULT_MAX_NAME);
+    o += WX_XML_DEFAULT_MAX_NAME;
+    o += (size_t)sprintf(doc + o, "/>");
+    st = parse(doc, o, NULL, &root, &err);
+    WX_CHECK(st == WX_CRYPT_OK && root->name_len == WX_XML_DEFAULT_MAX_NAME, "a %u-byte name accepted",
+             WX_XML_DEFAULT_MAX_NAME);
+    wx_xml_free(root);
+    memmove(doc + 2, doc + 1, o - 1);
+    doc[1] = 'n';
+    WX_CHECK(refused(doc, o + 1, NULL, &err) && strstr(err.msg, "element name of more than 256 bytes"),
+             "-40002: a %u-byte element name refused", WX_XML_DEFAULT_MAX_NAME + 1);
+    o = (size_t)sprintf(doc, "<xml ");
+    memset(doc + o, 'a', WX_XML_DEFAULT_MAX_NAME + 1);
+    o += WX_XML_DEFAULT_MAX_NAME + 1;
+    o += (size_t)sprintf(doc + o, "=\"1\"/>");
+    WX_CHECK(refused(doc, o, NULL, &err) && strstr(err.msg, "attribute name of more than 256 bytes"),
+             "-40002: a %u-byte attribute name refused", WX_XML_DEFAULT_MAX_NAME + 1);
+    lim.max_name = 3;
+    WX_CHECK(refused(S("<abcd/>"), &lim, &err) && refused(S("<abc defg=\"\"/>"), &lim, &err)
+             && !refused(S("<abc def=\"\"/>"), &lim, &err), "custom max_name honoured");
+
+    /* the issue's document: 1.75 MB, 200k attributes on <ToUserName>. Cost
+     * by counting: the scan stops at the 17th attribute whatever the size,
+     * and libxml2 never sees the document. */
+    for (k = 0; k < 2; k++) {
+        big = many_attributes(k ? 200000 : 20000, &len);
+        st = wx_xml_check(big, len, NULL, &steps[k], &err);
+        ok &= st == WX_CRYPT_ERR_PARSE_XML && strstr(err.msg, "<ToUserName> with more than 16 attributes") != NULL;
+        ok &= refused(big, len, NULL, &err);
+        {
+            wx_xml_parser_t *p = wx_xml_parser_new();
+            wx_xml_node_t *r = (wx_xml_node_t *)1;
+            ok &= wx_xml_parse_with(p, big, len, NULL, &r, NULL) == WX_CRYPT_ERR_PARSE_XML && r == NULL;
+            wx_xml_parser_free(p);
+        }
+        if (k == 1) {
+            printf("# %zu bytes, 200000 attributes: refused after reading %zu bytes (%s)\n", len, steps[k], err.msg);
+        }
+        free(big);
+    }
+    WX_CHECK(ok && steps[0] == steps[1] && steps[0] < 200,
+             "the 1.75 MB / 200k-attribute document is refused after %zu bytes, as its 175 kB cut (%zu)",
+             steps[1], steps[0]);
+
+    /* as many attributes spread over elements within the bound: accepted;
+     * the scan reads every byte once */
+    {
+        size_t cap = 2000000, n = 0;
+        char *d = malloc(cap);
+        o = (size_t)sprintf(d, "<xml>");
+        while (o < 1700000) {
+            o += (size_t)sprintf(d + o, "<e");
+            for (i = 0; i < WX_XML_DEFAULT_MAX_ATTRIBUTES; i++) {
+                o += (size_t)sprintf(d + o, " a%zu=\"\"", i);
+            }
+            o += (size_t)sprintf(d + o, "/>");
+            n++;
+        }
+        o += (size_t)sprintf(d + o, "</xml>");
+        st = wx_xml_check(d, o, NULL, &steps[0], &err);
+        root = NULL;
+        WX_CHECK(st == WX_CRYPT_OK && steps[0] == o && parse(d, o, NULL, &root, &err) == WX_CRYPT_OK
+                 && root->nchildren == n,
+                 "%zu attributes in %zu elements of %u (%zu bytes): accepted, scanned once (%zu bytes read)",
+                 n * WX_XML_DEFAULT_MAX_ATTRIBUTES, n, WX_XML_DEFAULT_MAX_ATTRIBUTES, o, steps[0]);
+        wx_xml_free(root);
+        free(d);
+    }
+
+    /* where the scan cannot follow a tag, libxml2 stops too, with its message */
+    o = (size_t)sprintf(doc, "<xml a=1");
+    for (i = 0; i < 100; i++) {
+        o += (size_t)sprintf(doc + o, " b%zu=\"\"", i);
+    }
+    o += (size_t)sprintf(doc + o, "/>");
+    WX_CHECK(refused(doc, o, NULL, &err) && strstr(err.msg, "AttValue"),
+             "an unquoted value: libxml2's own error, before any later attribute (%s)", err.msg);
+    WX_CHECK(refused(S("<xml a=\"1\"b=\"2\"/>"), NULL, &err) && strstr(err.msg, "attributes construct error"),
+             "attributes without a blank between: libxml2's error (%s)", err.msg);
+}
+
+/* wx_xml_check reads each byte at most once, whatever the shape. */
+static void test_check_linear(void)
+{
+    static const struct { const char *head, *tail; char fill; const char *what; } shapes[] = {
+        { "<xml><!--", "--></xml>", '-', "a comment of dashes" },
+        { "<xml><![CDATA[", "]]></xml>", ']', "CDATA of ]" },
+        { "<xml><?pi ", "?></xml>", '?', "a PI of ?" },
+        { "<xml a=\"", "\"/>", '>', "an attribute value of >" },
+        { "<xml", "/>", ' ', "a tag of blanks" },
+        { "<xml>", "</xml>", '<', "'<' everywhere" },
+        { "<xml>", "</xml>", '&', "text of &" },
+        { "<xml><!--", "", '-', "an unterminated comment" },
+        { "<xml><![CDATA[", "", ']', "an unterminated CDATA" },
+        { "<?xml version=\"1.0\" encoding=\"", "", 'A', "an unterminated declaration" },
+    };
+    size_t i, n = 1000000;
+    char *doc = malloc(n);
+    int ok = 1;
+    wx_error_t err;
+
+    for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+        size_t h = strlen(shapes[i].head), t = strlen(shapes[i].tail), steps = 0;
+        memcpy(doc, shapes[i].head, h);
+        memset(doc + h, shapes[i].fill, n - h - t);
+        memcpy(doc + n - t, shapes[i].tail, t);
+        wx_xml_check(doc, n, NULL, &steps, &err);
+        if (steps > n) {
+            printf("# %s: %zu steps for %zu bytes\n", shapes[i].what, steps, n);
+            ok = 0;
+        }
+    }
+    WX_CHECK(ok, "wx_xml_check: %zu hostile 1 MB shapes, never more steps than bytes",
+             sizeof(shapes) / sizeof(shapes[0]));
+    free(doc);
+}
+
 int main(void)
 {
     test_ticket();
@@ -624,5 +954,9 @@ int main(void)
     test_reuse();
     test_cdata_fast_path();
     test_silence();
+    test_encodings();
+    test_handlers();
+    test_attributes();
+    test_check_linear();
     return wx_test_done();
 }

@@ -1,7 +1,9 @@
 /*
  * libFuzzer harness for ext/core/wx_xml: any bytes in, either a -40002 with
- * a message and no tree, or a tree whose invariants hold. The depth limit
- * is lowered for half the inputs so both limit paths stay covered.
+ * a message and no tree, or a tree whose invariants hold. The depth,
+ * attribute and name limits are lowered for some inputs so every limit
+ * path stays covered; the pre-scan (wx_xml_check) must never read a byte
+ * twice and its refusals must be the parsers'.
  * Differential too: one wx_xml_parser_t lives across all inputs, and its
  * result must equal a fresh parse's, so no state can leak between
  * documents through the reused libxml2 context.
@@ -58,12 +60,23 @@ static wx_xml_parser_t *reused;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    wx_xml_limits_t lim = { 0, (size & 1) ? 4u : 0u };
+    wx_xml_limits_t lim = { 0, (size & 1) ? 4u : 0u, (size & 2) ? 2u : 0u, (size & 4) ? 8u : 0u };
+    size_t steps = 0;
     wx_xml_node_t *root = (wx_xml_node_t *)1, *again = NULL;
     wx_error_t err, err2;
     wx_crypt_status_t st = wx_xml_parse((const char *)data, size, &lim, &root, &err);
     wx_crypt_status_t st2;
 
+    /* the pre-scan reads each byte at most once, and a document it refuses
+     * is refused by the parsers with its message */
+    if (wx_xml_check((const char *)data, size, &lim, &steps, &err2) != WX_CRYPT_OK) {
+        if (st == WX_CRYPT_OK || strcmp(err.msg, err2.msg) != 0) {
+            abort();
+        }
+    }
+    if (steps > size) {
+        abort();
+    }
     if (reused == NULL && (reused = wx_xml_parser_new()) == NULL) {
         abort();
     }
