@@ -20,7 +20,7 @@
 # include "ext/standard/php_random.h"
 #endif
 
-#include "../php_wxredis.h"
+#include "php_wxredis.h"
 #include "core/wx_crypt.h"
 #include "core/wx_xml.h"
 #include "message_crypt.h"

@@ -16,7 +16,7 @@
 #include "zend_smart_str.h"
 #include "ext/date/php_date.h"
 
-#include "../php_wxredis.h"
+#include "php_wxredis.h"
 #include "cache_arginfo.h"
 
 zend_class_entry *wx_ce_CacheBase;
