@@ -16,6 +16,7 @@
 #include "php_wxredis.h"
 #include "php/bridge.h"
 #include "php/exceptions.h"
+#include "php/pool.h"
 
 ZEND_DECLARE_MODULE_GLOBALS(wxredis)
 

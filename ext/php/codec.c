@@ -15,8 +15,12 @@
 #include "ext/standard/php_var.h"
 #include "ext/json/php_json.h"
 
-#include "../php_wxredis.h"
-#include "../core/wx_sniff.h"
+#include "php_wxredis.h"
+#include "core/wx_sniff.h"
+#include "bridge.h"
+#include "exceptions.h"
+#include "codec.h"
+#include "cache/errors.h"
 
 /* Replace the pending exception with a CacheException saying what failed
  * for which key; the original becomes its previous exception. */

@@ -15,7 +15,8 @@
 #endif
 
 #include "php.h"
-#include "../php_wxredis.h"
+#include "php_wxredis.h"
+#include "pool.h"
 
 static void wx_pool_conn_dtor(zval *zv)
 {
