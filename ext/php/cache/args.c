@@ -8,6 +8,7 @@
 #include "php.h"
 #include "zend_interfaces.h"
 #include "ext/date/php_date.h"
+#include "php/exceptions.h"
 #include "internal.h"
 
 /* Redis keys are binary safe; this bound only stops absurd input. */
@@ -39,7 +40,7 @@ zend_string *wx_cache_key(wx_cache_obj_t *c, zval *key)
             return NULL;
         }
     }
-    return zend_string_concat2(ZSTR_VAL(c->prefix), ZSTR_LEN(c->prefix), Z_STRVAL_P(key), Z_STRLEN_P(key));
+    return wx_store_key(c, Z_STRVAL_P(key), Z_STRLEN_P(key));
 }
 
 /* Seconds until now + interval (may be <= 0). */
@@ -69,31 +70,36 @@ static zend_result wx_cache_interval_seconds(zval *interval, zend_long *secs)
     zval_ptr_dtor(&later);
     zval_ptr_dtor(&t0);
     zval_ptr_dtor(&t1);
+    if (rc == FAILURE && !EG(exception)) {
+        wx_throw_invalid(WX_CACHE_ERR_TTL, "TTL DateInterval could not be added to the current time");
+    }
     return EG(exception) ? FAILURE : rc;
 }
 
-
-wx_ttl_t wx_cache_ttl(zval *ttl, zend_long *secs)
+zend_result wx_cache_ttl(zval *ttl, wx_ttl_t *kind, zend_long *secs)
 {
-    if (Z_TYPE_P(ttl) == IS_NULL) {
-        return WX_TTL_FOREVER;
+    *secs = 0;
+    if (ttl == NULL || Z_TYPE_P(ttl) == IS_NULL) {
+        *kind = WX_TTL_FOREVER;
+        return SUCCESS;
     }
     if (Z_TYPE_P(ttl) == IS_LONG) {
         *secs = Z_LVAL_P(ttl);
     } else if (Z_TYPE_P(ttl) == IS_OBJECT && instanceof_function(Z_OBJCE_P(ttl), php_date_get_interval_ce())) {
         if (wx_cache_interval_seconds(ttl, secs) == FAILURE) {
-            return WX_TTL_ERROR;
+            return FAILURE;
         }
     } else {
         wx_throw_invalid(WX_CACHE_ERR_TTL,
             "TTL must be null, an int (seconds) or a DateInterval, %s given", zend_zval_type_name(ttl));
-        return WX_TTL_ERROR;
+        return FAILURE;
     }
-    return *secs > 0 ? WX_TTL_SECONDS : WX_TTL_EXPIRED;
+    *kind = *secs > 0 ? WX_TTL_SECONDS : WX_TTL_EXPIRED;
+    return SUCCESS;
 }
 
 zend_result wx_cache_each(wx_cache_obj_t *c, zval *iterable, const char *what,
-                                 wx_cache_each_fn fn, void *ctx)
+                          wx_cache_each_fn fn, void *ctx)
 {
     zend_object_iterator *iter;
     zend_string *skey;
@@ -196,4 +202,32 @@ zend_result wx_cache_collect_keys(wx_cache_obj_t *c, zval *keys, zval *names, zv
         ZVAL_UNDEF(rkeys);
     }
     return rc;
+}
+
+/* One entry of setMultiple(): its Redis key => a copy of its value. */
+static zend_result wx_cache_stage_one(wx_cache_obj_t *c, zval *key, zval *val, void *ctx)
+{
+    zend_string *rk;
+    zval zv;
+
+    if (Z_TYPE_P(key) == IS_LONG) {
+        zval sk;
+        ZVAL_STR(&sk, zend_long_to_str(Z_LVAL_P(key)));
+        rk = wx_cache_key(c, &sk);
+        zval_ptr_dtor(&sk);
+    } else {
+        rk = wx_cache_key(c, key);
+    }
+    if (!rk) {
+        return FAILURE;
+    }
+    ZVAL_COPY(&zv, val);
+    zend_hash_update((HashTable *) ctx, rk, &zv);
+    zend_string_release(rk);
+    return SUCCESS;
+}
+
+zend_result wx_cache_stage_values(wx_cache_obj_t *c, zval *values, HashTable *staged)
+{
+    return wx_cache_each(c, values, "values", wx_cache_stage_one, staged);
 }

@@ -15,6 +15,9 @@
 #include "php.h"
 #include "zend_interfaces.h"
 
+#include "php_wxredis.h"
+#include "php/exceptions.h"
+#include "php/pool.h"
 #include "internal.h"
 #include "cache_arginfo.h"
 
@@ -54,7 +57,7 @@ ZEND_METHOD(WxRedis_CacheBase, get)
     zval *key, *def = NULL;
     wx_cache_obj_t *c;
     zend_string *rk;
-    redisReply *r;
+    zend_result rc;
 
     ZEND_PARSE_PARAMETERS_START(1, 2)
         Z_PARAM_ZVAL(key)
@@ -65,38 +68,28 @@ ZEND_METHOD(WxRedis_CacheBase, get)
     if (!(c = wx_cache_this(ZEND_THIS)) || !(rk = wx_cache_key(c, key))) {
         RETURN_THROWS();
     }
-    r = wx_cache_key_command(c, "GET", rk);
-    if (!r) {
-        zend_string_release(rk);
+    rc = wx_store_get(c, rk, return_value);
+    zend_string_release(rk);
+    if (rc == FAILURE) {
         RETURN_THROWS();
     }
-    if (r->type == REDIS_REPLY_STRING) {
-        WXREDIS_G(cache_stats).hits++;
-        if (wx_codec_decode(&c->codec, rk, r->str, r->len, return_value) == FAILURE) {
-            WXREDIS_G(cache_stats).errors++;
-        }
-    } else {
-        WXREDIS_G(cache_stats).misses++;
+    if (Z_ISUNDEF_P(return_value)) {
         if (def) {
-            RETVAL_COPY(def);
+            RETURN_COPY(def);
         }
+        RETURN_NULL();
     }
-    freeReplyObject(r);
-    zend_string_release(rk);
 }
 
 ZEND_METHOD(WxRedis_CacheBase, set)
 {
-    zval *key, *value, *ttl = NULL, null_ttl;
+    zval *key, *value, *ttl = NULL;
     wx_cache_obj_t *c;
-    zend_string *rk, *bytes;
-    zend_long secs = 0;
+    zend_string *rk;
+    zend_long secs;
     wx_ttl_t kind;
-    redisReply *r;
-    char exbuf[24];
-    const char *argv[5];
-    size_t lens[5];
-    int argc = 3;
+    zend_result rc;
+    bool stored = true;
 
     ZEND_PARSE_PARAMETERS_START(2, 3)
         Z_PARAM_ZVAL(key)
@@ -105,46 +98,25 @@ ZEND_METHOD(WxRedis_CacheBase, set)
         Z_PARAM_ZVAL(ttl)
     ZEND_PARSE_PARAMETERS_END();
 
-    ZVAL_NULL(&null_ttl);
     if (!(c = wx_cache_this(ZEND_THIS)) || !(rk = wx_cache_key(c, key))) {
         RETURN_THROWS();
     }
-    kind = wx_cache_ttl(ttl ? ttl : &null_ttl, &secs);
-    if (kind == WX_TTL_ERROR) {
+    if (wx_cache_ttl(ttl, &kind, &secs) == FAILURE) {
         zend_string_release(rk);
         RETURN_THROWS();
     }
     if (kind == WX_TTL_EXPIRED) {
         /* PSR-16: a TTL of 0 or less removes the item */
-        bool ok = wx_cache_del_one(c, rk);
-        zend_string_release(rk);
-        if (!ok) {
-            RETURN_THROWS();
-        }
-        RETURN_TRUE;
+        rc = wx_store_del(c, rk);
+    } else {
+        /* serialization errors name the key as the caller wrote it */
+        rc = wx_store_set(c, rk, value, secs, Z_STR_P(key), &stored);
     }
-    bytes = wx_codec_encode(value, Z_STR_P(key));
-    if (!bytes) {
-        zend_string_release(rk);
-        RETURN_THROWS();
-    }
-    argv[0] = "SET"; lens[0] = 3;
-    argv[1] = ZSTR_VAL(rk); lens[1] = ZSTR_LEN(rk);
-    argv[2] = ZSTR_VAL(bytes); lens[2] = ZSTR_LEN(bytes);
-    if (kind == WX_TTL_SECONDS) {
-        argv[3] = "EX"; lens[3] = 2;
-        argv[4] = exbuf; lens[4] = (size_t) snprintf(exbuf, sizeof(exbuf), ZEND_LONG_FMT, secs);
-        argc = 5;
-    }
-    r = wx_cache_command(c, argc, argv, lens);
-    zend_string_release(bytes);
     zend_string_release(rk);
-    if (!r) {
+    if (rc == FAILURE) {
         RETURN_THROWS();
     }
-    WXREDIS_G(cache_stats).writes++;
-    RETVAL_BOOL(r->type == REDIS_REPLY_STATUS);
-    freeReplyObject(r);
+    RETURN_BOOL(stored);
 }
 
 ZEND_METHOD(WxRedis_CacheBase, delete)
@@ -152,7 +124,7 @@ ZEND_METHOD(WxRedis_CacheBase, delete)
     zval *key;
     wx_cache_obj_t *c;
     zend_string *rk;
-    bool ok;
+    zend_result rc;
 
     ZEND_PARSE_PARAMETERS_START(1, 1)
         Z_PARAM_ZVAL(key)
@@ -161,9 +133,9 @@ ZEND_METHOD(WxRedis_CacheBase, delete)
     if (!(c = wx_cache_this(ZEND_THIS)) || !(rk = wx_cache_key(c, key))) {
         RETURN_THROWS();
     }
-    ok = wx_cache_del_one(c, rk);
+    rc = wx_store_del(c, rk);
     zend_string_release(rk);
-    if (!ok) {
+    if (rc == FAILURE) {
         RETURN_THROWS();
     }
     RETURN_TRUE;
@@ -174,6 +146,7 @@ ZEND_METHOD(WxRedis_CacheBase, has)
     zval *key;
     wx_cache_obj_t *c;
     zend_string *rk;
+    wx_argv_t a;
     redisReply *r;
 
     ZEND_PARSE_PARAMETERS_START(1, 1)
@@ -183,7 +156,11 @@ ZEND_METHOD(WxRedis_CacheBase, has)
     if (!(c = wx_cache_this(ZEND_THIS)) || !(rk = wx_cache_key(c, key))) {
         RETURN_THROWS();
     }
-    r = wx_cache_key_command(c, "EXISTS", rk);
+    wx_argv_init(&a);
+    wx_argv_add(&a, "EXISTS", 6);
+    wx_argv_add_zstr(&a, rk);
+    r = wx_store_command(c, &a);
+    wx_argv_free(&a);
     zend_string_release(rk);
     if (!r) {
         RETURN_THROWS();
@@ -192,14 +169,14 @@ ZEND_METHOD(WxRedis_CacheBase, has)
     freeReplyObject(r);
 }
 
-
 ZEND_METHOD(WxRedis_CacheBase, getMultiple)
 {
     zval *keys, *def = NULL, names, rkeys;
     wx_cache_obj_t *c;
     wx_cache_items_t *items;
-    wx_cache_argv_t a;
+    wx_argv_t a;
     redisReply *r;
+    uint32_t n;
     size_t i;
 
     ZEND_PARSE_PARAMETERS_START(1, 2)
@@ -211,38 +188,32 @@ ZEND_METHOD(WxRedis_CacheBase, getMultiple)
     if (!(c = wx_cache_this(ZEND_THIS)) || wx_cache_collect_keys(c, keys, &names, &rkeys) == FAILURE) {
         RETURN_THROWS();
     }
-    object_init_ex(return_value, wx_ce_CacheItems);
-    items = wx_cache_items_from_obj(Z_OBJ_P(return_value));
-    zval_ptr_dtor(&items->keys);
-    ZVAL_COPY_VALUE(&items->keys, &names);
-    if (zend_hash_num_elements(Z_ARRVAL(rkeys)) == 0) {
+    items = wx_cache_items_init(return_value, &names);
+    n = zend_hash_num_elements(Z_ARRVAL(rkeys));
+    if (n == 0) {
         zval_ptr_dtor(&rkeys);
         return;
     }
-    wx_cache_argv_build(&a, "MGET", &rkeys);
-    r = wx_cache_command(c, a.argc, a.argv, a.lens);
-    wx_cache_argv_free(&a);
+    wx_argv_init(&a);
+    wx_argv_add(&a, "MGET", 4);
+    wx_argv_add_strings(&a, Z_ARRVAL(rkeys));
+    r = wx_store_command(c, &a);
+    wx_argv_free(&a);
     if (!r) {
         goto fail;
     }
-    if (r->type != REDIS_REPLY_ARRAY || r->elements != (size_t) (a.argc - 1)) {
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != n) {
         freeReplyObject(r);
         wx_throw_cache(WX_CONN_ERR_PROTOCOL, "unexpected reply to MGET");
         goto fail;
     }
     for (i = 0; i < r->elements; i++) {
-        redisReply *e = r->element[i];
         zval v;
-        if (e->type == REDIS_REPLY_STRING) {
-            WXREDIS_G(cache_stats).hits++;
-            if (wx_codec_decode(&c->codec, Z_STR_P(zend_hash_index_find(Z_ARRVAL(rkeys), i)),
-                                e->str, e->len, &v) == FAILURE) {
-                WXREDIS_G(cache_stats).errors++;
-                freeReplyObject(r);
-                goto fail;
-            }
-        } else {
-            WXREDIS_G(cache_stats).misses++;
+        if (wx_store_decode(c, Z_STR_P(zend_hash_index_find(Z_ARRVAL(rkeys), i)), r->element[i], &v) == FAILURE) {
+            freeReplyObject(r);
+            goto fail;
+        }
+        if (Z_ISUNDEF(v)) {
             if (def) {
                 ZVAL_COPY(&v, def);
             } else {
@@ -262,39 +233,15 @@ fail:
     RETURN_THROWS();
 }
 
-/* setMultiple(): validate one key (ints are valid keys too: PHP turns
- * "123" into 123) and stage its value under the Redis key. */
-static zend_result wx_cache_stage_one(wx_cache_obj_t *c, zval *key, zval *val, void *ctx)
-{
-    zend_string *rk;
-    zval zv;
-
-    if (Z_TYPE_P(key) == IS_LONG) {
-        zval sk;
-        ZVAL_STR(&sk, zend_long_to_str(Z_LVAL_P(key)));
-        rk = wx_cache_key(c, &sk);
-        zval_ptr_dtor(&sk);
-    } else {
-        rk = wx_cache_key(c, key);
-    }
-    if (!rk) {
-        return FAILURE;
-    }
-    ZVAL_COPY(&zv, val);
-    zend_hash_update((HashTable *) ctx, rk, &zv);
-    zend_string_release(rk);
-    return SUCCESS;
-}
-
 ZEND_METHOD(WxRedis_CacheBase, setMultiple)
 {
-    zval *values, *ttl = NULL, null_ttl, rkeys, blobs, *v;
+    zval *values, *ttl = NULL;
     wx_cache_obj_t *c;
-    zend_long secs = 0;
+    zend_long secs;
     wx_ttl_t kind;
-    zend_string *skey;
-    HashTable *ht;
-    zend_result rc = SUCCESS;
+    HashTable *staged;
+    zend_result rc;
+    bool stored = true;
 
     ZEND_PARSE_PARAMETERS_START(1, 2)
         Z_PARAM_ZVAL(values)
@@ -302,93 +249,41 @@ ZEND_METHOD(WxRedis_CacheBase, setMultiple)
         Z_PARAM_ZVAL(ttl)
     ZEND_PARSE_PARAMETERS_END();
 
-    ZVAL_NULL(&null_ttl);
-    if (!(c = wx_cache_this(ZEND_THIS))) {
+    if (!(c = wx_cache_this(ZEND_THIS)) || wx_cache_ttl(ttl, &kind, &secs) == FAILURE) {
         RETURN_THROWS();
     }
-    kind = wx_cache_ttl(ttl ? ttl : &null_ttl, &secs);
-    if (kind == WX_TTL_ERROR) {
-        RETURN_THROWS();
-    }
-
     /* Validate everything before sending anything: a bad key in the middle
-     * must not leave half the batch written. Later duplicates overwrite
-     * earlier ones, as in an array. */
-    ht = zend_new_array(8);
-    if (wx_cache_each(c, values, "values", wx_cache_stage_one, ht) == FAILURE) {
-        zend_array_destroy(ht);
+     * must not leave half the batch written. */
+    staged = zend_new_array(8);
+    if (wx_cache_stage_values(c, values, staged) == FAILURE) {
+        zend_array_destroy(staged);
         RETURN_THROWS();
     }
-
-    array_init(&rkeys);
-    array_init(&blobs);
-    ZEND_HASH_FOREACH_STR_KEY_VAL(ht, skey, v) {
-        add_next_index_str(&rkeys, zend_string_copy(skey));
-        if (kind != WX_TTL_EXPIRED) {
-            zend_string *b = wx_codec_encode(v, skey);
-            if (!b) { rc = FAILURE; break; }
-            add_next_index_str(&blobs, b);
-        }
-    } ZEND_HASH_FOREACH_END();
-    zend_array_destroy(ht);
-
-    if (rc == SUCCESS && kind == WX_TTL_EXPIRED) {
-        RETVAL_BOOL(wx_cache_del(c, &rkeys));
-        rc = EG(exception) ? FAILURE : SUCCESS;
-    } else if (rc == SUCCESS && zend_hash_num_elements(Z_ARRVAL(rkeys)) > 0) {
+    if (kind == WX_TTL_EXPIRED) {
+        zval rkeys;
+        zend_string *rk;
+        array_init_size(&rkeys, zend_hash_num_elements(staged));
+        ZEND_HASH_FOREACH_STR_KEY(staged, rk) {
+            add_next_index_str(&rkeys, zend_string_copy(rk));
+        } ZEND_HASH_FOREACH_END();
+        rc = wx_store_del_many(c, Z_ARRVAL(rkeys));
+        zval_ptr_dtor(&rkeys);
+    } else {
         /* one pipeline: SET k v [EX ttl] per item, one write, n replies */
-        uint32_t n = zend_hash_num_elements(Z_ARRVAL(rkeys)), i;
-        wx_conn_cmd_t *cmds = safe_emalloc(n, sizeof(wx_conn_cmd_t), 0);
-        const char **argv = safe_emalloc(n, 5 * sizeof(char *), 0);
-        size_t *lens = safe_emalloc(n, 5 * sizeof(size_t), 0);
-        redisReply **replies = safe_emalloc(n, sizeof(redisReply *), 0);
-        char exbuf[24];
-        size_t exlen = (size_t) snprintf(exbuf, sizeof(exbuf), ZEND_LONG_FMT, secs);
-        bool all_ok = true;
-
-        for (i = 0; i < n; i++) {
-            zend_string *k = Z_STR_P(zend_hash_index_find(Z_ARRVAL(rkeys), i));
-            zend_string *b = Z_STR_P(zend_hash_index_find(Z_ARRVAL(blobs), i));
-            const char **av = argv + i * 5;
-            size_t *al = lens + i * 5;
-            av[0] = "SET"; al[0] = 3;
-            av[1] = ZSTR_VAL(k); al[1] = ZSTR_LEN(k);
-            av[2] = ZSTR_VAL(b); al[2] = ZSTR_LEN(b);
-            av[3] = "EX"; al[3] = 2;
-            av[4] = exbuf; al[4] = exlen;
-            cmds[i].argc = kind == WX_TTL_SECONDS ? 5 : 3;
-            cmds[i].argv = av;
-            cmds[i].argvlen = al;
-        }
-        if (wx_cache_pipeline(c, cmds, n, replies) == FAILURE) {
-            rc = FAILURE;
-        } else {
-            for (i = 0; i < n; i++) {
-                if (replies[i]->type != REDIS_REPLY_STATUS) all_ok = false;
-                freeReplyObject(replies[i]);
-            }
-            WXREDIS_G(cache_stats).writes += n;
-            RETVAL_BOOL(all_ok);
-        }
-        efree(cmds);
-        efree(argv);
-        efree(lens);
-        efree(replies);
-    } else if (rc == SUCCESS) {
-        RETVAL_TRUE;
+        rc = wx_store_set_many(c, staged, secs, &stored);
     }
-    zval_ptr_dtor(&rkeys);
-    zval_ptr_dtor(&blobs);
+    zend_array_destroy(staged);
     if (rc == FAILURE) {
         RETURN_THROWS();
     }
+    RETURN_BOOL(stored);
 }
 
 ZEND_METHOD(WxRedis_CacheBase, deleteMultiple)
 {
     zval *keys, names, rkeys;
     wx_cache_obj_t *c;
-    bool ok;
+    zend_result rc;
 
     ZEND_PARSE_PARAMETERS_START(1, 1)
         Z_PARAM_ZVAL(keys)
@@ -397,10 +292,10 @@ ZEND_METHOD(WxRedis_CacheBase, deleteMultiple)
     if (!(c = wx_cache_this(ZEND_THIS)) || wx_cache_collect_keys(c, keys, &names, &rkeys) == FAILURE) {
         RETURN_THROWS();
     }
-    ok = wx_cache_del(c, &rkeys);
+    rc = wx_store_del_many(c, Z_ARRVAL(rkeys));
     zval_ptr_dtor(&names);
     zval_ptr_dtor(&rkeys);
-    if (!ok) {
+    if (rc == FAILURE) {
         RETURN_THROWS();
     }
     RETURN_TRUE;
@@ -435,7 +330,7 @@ void wx_cache_register(void)
     wx_ce_CacheBase = register_class_WxRedis_CacheBase();
     wx_ce_CacheBase->create_object = wx_cache_create;
     memcpy(&wx_cache_handlers, zend_get_std_object_handlers(), sizeof(zend_object_handlers));
-    wx_cache_handlers.offset = XtOffsetOf(wx_cache_obj_t, std);
+    wx_cache_handlers.offset = offsetof(wx_cache_obj_t, std);
     wx_cache_handlers.free_obj = wx_cache_free;
     wx_cache_handlers.clone_obj = NULL; /* a clone would share the connection */
 

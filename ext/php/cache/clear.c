@@ -7,7 +7,15 @@
 
 #include "php.h"
 #include "zend_smart_str.h"
+#include "php_wxredis.h"
+#include "php/exceptions.h"
 #include "internal.h"
+
+/* Keys asked for per SCAN page: big enough that a large cache clears in
+ * few round trips, small enough that one UNLINK never blocks Redis long. */
+#define WX_CACHE_SCAN_COUNT        1000
+/* A SCAN cursor is an unsigned 64-bit number in decimal (at most 20 digits). */
+#define WX_CACHE_SCAN_CURSOR_SIZE  32
 
 /* Escape glob metacharacters so SCAN MATCH sees the prefix literally. */
 static zend_string *wx_cache_match_pattern(zend_string *prefix)
@@ -29,48 +37,41 @@ static zend_string *wx_cache_match_pattern(zend_string *prefix)
 /* UNLINK (or DEL on servers before 4.0) the keys of one SCAN page. */
 static zend_result wx_cache_unlink_page(wx_cache_obj_t *c, redisReply *page)
 {
-    const char **argv;
-    size_t *lens, i;
+    wx_argv_t a;
     wx_conn_cmd_t cmd;
     redisReply *r;
-    zend_result rc = SUCCESS;
+    zend_result rc;
+    size_t i;
 
     if (page->elements == 0) {
         return SUCCESS;
     }
-    argv = safe_emalloc(page->elements + 1, sizeof(char *), 0);
-    lens = safe_emalloc(page->elements + 1, sizeof(size_t), 0);
+    wx_argv_init(&a);
+    wx_argv_reserve(&a, (uint32_t) page->elements + 1);
+    wx_argv_add_cstr(&a, c->no_unlink ? "DEL" : "UNLINK");
     for (i = 0; i < page->elements; i++) {
-        argv[i + 1] = page->element[i]->str;
-        lens[i + 1] = page->element[i]->len;
+        wx_argv_add(&a, page->element[i]->str, page->element[i]->len);
     }
-    cmd.argc = (int) page->elements + 1;
-    cmd.argv = argv;
-    cmd.argvlen = lens;
-    for (;;) {
-        argv[0] = c->no_unlink ? "DEL" : "UNLINK";
-        lens[0] = strlen(argv[0]);
-        if (wx_cache_pipeline(c, &cmd, 1, &r) == FAILURE) {
-            rc = FAILURE;
-            break;
-        }
-        if (r->type == REDIS_REPLY_ERROR && !c->no_unlink && strstr(r->str, "unknown command")) {
-            c->no_unlink = true;
-            freeReplyObject(r);
-            continue;
-        }
+    cmd = wx_argv_cmd(&a);
+    rc = wx_store_pipeline(c, &cmd, 1, &r, WX_STORE_KEEP_ERRORS);
+    if (rc == SUCCESS && r->type == REDIS_REPLY_ERROR && !c->no_unlink && strstr(r->str, "unknown command")) {
+        /* once per object: the next pages go straight to DEL */
+        c->no_unlink = true;
+        freeReplyObject(r);
+        a.argv[0] = "DEL";
+        a.lens[0] = 3;
+        rc = wx_store_pipeline(c, &cmd, 1, &r, WX_STORE_KEEP_ERRORS);
+    }
+    if (rc == SUCCESS) {
         if (r->type == REDIS_REPLY_ERROR) {
-            WXREDIS_G(cache_stats).errors++;
-            wx_throw_cache(WX_CONN_ERR_REPLY, "Redis %s failed: %s", argv[0], r->str);
+            wx_store_throw_reply(&cmd, r);
             rc = FAILURE;
         } else {
             WXREDIS_G(cache_stats).deletes += (zend_long) page->elements;
         }
         freeReplyObject(r);
-        break;
     }
-    efree(argv);
-    efree(lens);
+    wx_argv_free(&a);
     return rc;
 }
 
@@ -78,7 +79,7 @@ ZEND_METHOD(WxRedis_CacheBase, clear)
 {
     wx_cache_obj_t *c;
     zend_string *pattern;
-    char cursor[32] = "0";
+    char cursor[WX_CACHE_SCAN_CURSOR_SIZE] = "0";
     zend_result rc = SUCCESS;
 
     ZEND_PARSE_PARAMETERS_NONE();
@@ -96,9 +97,18 @@ ZEND_METHOD(WxRedis_CacheBase, clear)
     }
     pattern = wx_cache_match_pattern(c->prefix);
     do {
-        const char *argv[6] = { "SCAN", cursor, "MATCH", ZSTR_VAL(pattern), "COUNT", "1000" };
-        size_t lens[6] = { 4, strlen(cursor), 5, ZSTR_LEN(pattern), 5, 4 };
-        redisReply *r = wx_cache_command(c, 6, argv, lens);
+        wx_argv_t a;
+        redisReply *r;
+
+        wx_argv_init(&a);
+        wx_argv_add(&a, "SCAN", 4);
+        wx_argv_add_cstr(&a, cursor);
+        wx_argv_add(&a, "MATCH", 5);
+        wx_argv_add_zstr(&a, pattern);
+        wx_argv_add(&a, "COUNT", 5);
+        wx_argv_add_long(&a, WX_CACHE_SCAN_COUNT);
+        r = wx_store_command(c, &a);
+        wx_argv_free(&a);
         if (!r) {
             rc = FAILURE;
             break;

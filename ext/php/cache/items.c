@@ -198,13 +198,24 @@ ZEND_METHOD(WxRedis_CacheItems, toArray)
     }
 }
 
+wx_cache_items_t *wx_cache_items_init(zval *out, zval *names)
+{
+    wx_cache_items_t *items;
+
+    object_init_ex(out, wx_ce_CacheItems);
+    items = wx_cache_items_from_obj(Z_OBJ_P(out));
+    zval_ptr_dtor(&items->keys);
+    ZVAL_COPY_VALUE(&items->keys, names);
+    return items;
+}
+
 void wx_cache_items_startup(zend_class_entry *ce)
 {
     wx_ce_CacheItems = ce;
     wx_ce_CacheItems->create_object = wx_cache_items_create;
     wx_ce_CacheItems->get_iterator = wx_cache_items_get_iterator;
     memcpy(&wx_cache_items_handlers, zend_get_std_object_handlers(), sizeof(zend_object_handlers));
-    wx_cache_items_handlers.offset = XtOffsetOf(wx_cache_items_t, std);
+    wx_cache_items_handlers.offset = offsetof(wx_cache_items_t, std);
     wx_cache_items_handlers.free_obj = wx_cache_items_free;
     wx_cache_items_handlers.get_gc = wx_cache_items_get_gc;
     wx_cache_items_handlers.clone_obj = NULL;

@@ -6,6 +6,8 @@
 #endif
 
 #include "php.h"
+#include "php/exceptions.h"
+#include "php/pool.h"
 #include "internal.h"
 
 static zend_result wx_cache_opt_string(zval *v, const char *name, char **dst)
@@ -112,7 +114,7 @@ ZEND_METHOD(WxRedis_CacheBase, __construct)
 {
     zend_string *dsn = NULL;
     HashTable *options = NULL;
-    wx_cache_obj_t *c = Z_WX_CACHE_P(ZEND_THIS);
+    wx_cache_obj_t *c = wx_cache_from_obj(Z_OBJ_P(ZEND_THIS));
     wx_conn_opts_t o;
     bool persistent = true;
     char err[256];

@@ -39,9 +39,7 @@ ZEND_METHOD(WxRedis_CacheBase, rawCommand)
     zval *args = NULL;
     uint32_t nargs = 0, i;
     wx_cache_obj_t *c;
-    const char **argv;
-    size_t *lens;
-    zend_string **strs;
+    wx_argv_t a;
     redisReply *r;
 
     ZEND_PARSE_PARAMETERS_START(1, -1)
@@ -52,33 +50,23 @@ ZEND_METHOD(WxRedis_CacheBase, rawCommand)
     if (!(c = wx_cache_this(ZEND_THIS))) {
         RETURN_THROWS();
     }
+    wx_argv_init(&a);
+    wx_argv_reserve(&a, nargs + 1);
+    wx_argv_add_zstr(&a, cmd);
     /* variadic arguments of internal functions are not coerced: take
      * strings and numbers (as PHP would print them), refuse the rest */
-    strs = safe_emalloc(nargs + 1, sizeof(zend_string *), 0);
     for (i = 0; i < nargs; i++) {
-        zval *a = &args[i];
-        ZVAL_DEREF(a);
-        if (Z_TYPE_P(a) != IS_STRING && Z_TYPE_P(a) != IS_LONG && Z_TYPE_P(a) != IS_DOUBLE) {
-            zend_argument_type_error(i + 2, "must be of type string, %s given", zend_zval_type_name(a));
-            while (i--) zend_string_release(strs[i]);
-            efree(strs);
+        zval *arg = &args[i];
+        ZVAL_DEREF(arg);
+        if (Z_TYPE_P(arg) != IS_STRING && Z_TYPE_P(arg) != IS_LONG && Z_TYPE_P(arg) != IS_DOUBLE) {
+            zend_argument_type_error(i + 2, "must be of type string, %s given", zend_zval_type_name(arg));
+            wx_argv_free(&a);
             RETURN_THROWS();
         }
-        strs[i] = zval_get_string(a);
+        wx_argv_add_owned(&a, zval_get_string(arg));
     }
-    argv = safe_emalloc(nargs + 1, sizeof(char *), 0);
-    lens = safe_emalloc(nargs + 1, sizeof(size_t), 0);
-    argv[0] = ZSTR_VAL(cmd);
-    lens[0] = ZSTR_LEN(cmd);
-    for (i = 0; i < nargs; i++) {
-        argv[i + 1] = ZSTR_VAL(strs[i]);
-        lens[i + 1] = ZSTR_LEN(strs[i]);
-    }
-    r = wx_cache_command(c, (int) nargs + 1, argv, lens);
-    for (i = 0; i < nargs; i++) zend_string_release(strs[i]);
-    efree(strs);
-    efree(argv);
-    efree(lens);
+    r = wx_store_command(c, &a);
+    wx_argv_free(&a);
     if (!r) {
         RETURN_THROWS();
     }

@@ -1,17 +1,23 @@
 /*
- * The cache's plumbing: the object behind $this, one command or a pipeline
- * on its connection, DEL of keys.
+ * The cache's store (store.h): the object behind a WxRedis\Cache, the argv
+ * builder, the one command path, and values in the wire format.
  */
 #ifdef HAVE_CONFIG_H
 # include "config.h"
 #endif
 
 #include "php.h"
+
+#include "php_wxredis.h"
+#include "php/exceptions.h"
+#include "store.h"
 #include "internal.h"
+
+/* ---------------------------------------------------------------- object */
 
 wx_cache_obj_t *wx_cache_this(zval *zthis)
 {
-    wx_cache_obj_t *c = Z_WX_CACHE_P(zthis);
+    wx_cache_obj_t *c = wx_cache_from_obj(Z_OBJ_P(zthis));
     if (!c->conn) {
         zend_throw_error(NULL, "%s object is not initialized: its constructor was not called",
                          ZSTR_VAL(Z_OBJCE_P(zthis)->name));
@@ -20,107 +26,7 @@ wx_cache_obj_t *wx_cache_this(zval *zthis)
     return c;
 }
 
-ZEND_COLD void wx_cache_conn_error(wx_cache_obj_t *c)
-{
-    WXREDIS_G(cache_stats).errors++;
-    wx_throw_cache(c->conn->err, "%s", c->conn->errstr);
-}
-
-
-/* Run n commands in one round trip; throws on a connection failure. */
-zend_result wx_cache_pipeline(wx_cache_obj_t *c, const wx_conn_cmd_t *cmds, size_t n, redisReply **replies)
-{
-    if (wx_conn_pipeline(c->conn, cmds, n, replies) != WX_CONN_OK) {
-        wx_cache_conn_error(c);
-        return FAILURE;
-    }
-    return SUCCESS;
-}
-
-/* One command; an error reply is thrown as CacheException. */
-redisReply *wx_cache_command(wx_cache_obj_t *c, int argc, const char **argv, const size_t *lens)
-{
-    wx_conn_cmd_t cmd = { argc, argv, lens };
-    redisReply *r;
-    if (wx_cache_pipeline(c, &cmd, 1, &r) == FAILURE) {
-        return NULL;
-    }
-    if (r->type == REDIS_REPLY_ERROR) {
-        WXREDIS_G(cache_stats).errors++;
-        wx_throw_cache(WX_CONN_ERR_REPLY, "Redis %s failed: %.*s",
-                        argv[0], (int) r->len, r->str);
-        freeReplyObject(r);
-        return NULL;
-    }
-    return r;
-}
-
-/* CMD <key>: one command on one Redis key (GET, EXISTS, DEL). */
-redisReply *wx_cache_key_command(wx_cache_obj_t *c, const char *cmd, zend_string *rk)
-{
-    const char *argv[2] = { cmd, ZSTR_VAL(rk) };
-    size_t lens[2] = { strlen(cmd), ZSTR_LEN(rk) };
-    return wx_cache_command(c, 2, argv, lens);
-}
-
-/* DEL of one key, counted; false with an exception on failure. */
-bool wx_cache_del_one(wx_cache_obj_t *c, zend_string *rk)
-{
-    redisReply *r = wx_cache_key_command(c, "DEL", rk);
-    if (!r) {
-        return false;
-    }
-    WXREDIS_G(cache_stats).deletes++;
-    freeReplyObject(r);
-    return true;
-}
-
-
-void wx_cache_argv_build(wx_cache_argv_t *a, const char *head, zval *strings)
-{
-    zval *s;
-    uint32_t n = zend_hash_num_elements(Z_ARRVAL_P(strings)) + 1;
-    a->argv = safe_emalloc(n, sizeof(char *), 0);
-    a->lens = safe_emalloc(n, sizeof(size_t), 0);
-    a->argv[0] = head;
-    a->lens[0] = strlen(head);
-    a->argc = 1;
-    ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(strings), s) {
-        a->argv[a->argc] = Z_STRVAL_P(s);
-        a->lens[a->argc] = Z_STRLEN_P(s);
-        a->argc++;
-    } ZEND_HASH_FOREACH_END();
-}
-
-void wx_cache_argv_free(wx_cache_argv_t *a)
-{
-    efree(a->argv);
-    efree(a->lens);
-}
-
-/* DEL of the Redis keys in rkeys (a packed array); one round trip. */
-bool wx_cache_del(wx_cache_obj_t *c, zval *rkeys)
-{
-    wx_cache_argv_t a;
-    redisReply *r;
-
-    if (zend_hash_num_elements(Z_ARRVAL_P(rkeys)) == 0) {
-        return true;
-    }
-    wx_cache_argv_build(&a, "DEL", rkeys);
-    r = wx_cache_command(c, a.argc, a.argv, a.lens);
-    wx_cache_argv_free(&a);
-    if (!r) {
-        return false;
-    }
-    WXREDIS_G(cache_stats).deletes += zend_hash_num_elements(Z_ARRVAL_P(rkeys));
-    freeReplyObject(r);
-    return true;
-}
-
-/* ------------------------------------------------- C API for other classes */
-
-wx_cache_obj_t *wx_cache_fetch(zval *zv)
+wx_cache_obj_t *wx_store_fetch(zval *zv)
 {
     if (Z_TYPE_P(zv) != IS_OBJECT || !instanceof_function(Z_OBJCE_P(zv), wx_ce_CacheBase)) {
         zend_type_error("expected a WxRedis\\Cache, %s given", zend_zval_type_name(zv));
@@ -129,12 +35,302 @@ wx_cache_obj_t *wx_cache_fetch(zval *zv)
     return wx_cache_this(zv);
 }
 
-zend_string *wx_cache_prefix(const wx_cache_obj_t *c)
+zend_string *wx_store_key(const wx_cache_obj_t *c, const char *name, size_t len)
 {
-    return c->prefix;
+    return zend_string_concat2(ZSTR_VAL(c->prefix), ZSTR_LEN(c->prefix), name, len);
 }
 
-const wx_codec_t *wx_cache_codec(const wx_cache_obj_t *c)
+/* ----------------------------------------------------------------- argv */
+
+void wx_argv_grow(wx_argv_t *a, uint32_t more)
 {
-    return &c->codec;
+    uint32_t cap = a->cap;
+
+    while (cap - a->argc < more) {
+        if (cap > UINT32_MAX / 2) {
+            zend_error_noreturn(E_ERROR, "wxredis: command of more than %u arguments", UINT32_MAX / 2);
+        }
+        cap *= 2;
+    }
+    if (a->argv == a->argv_inline) {
+        a->argv = safe_emalloc(cap, sizeof(*a->argv), 0);
+        a->lens = safe_emalloc(cap, sizeof(*a->lens), 0);
+        memcpy(a->argv, a->argv_inline, a->argc * sizeof(*a->argv));
+        memcpy(a->lens, a->lens_inline, a->argc * sizeof(*a->lens));
+    } else {
+        a->argv = safe_erealloc(a->argv, cap, sizeof(*a->argv), 0);
+        a->lens = safe_erealloc(a->lens, cap, sizeof(*a->lens), 0);
+    }
+    a->cap = cap;
+}
+
+void wx_argv_add_owned(wx_argv_t *a, zend_string *s)
+{
+    /* grows by doubling: the count is a power of two when full */
+    if ((a->nowned & (a->nowned - 1)) == 0) {
+        a->owned = safe_erealloc(a->owned, a->nowned ? a->nowned * 2 : 1, sizeof(*a->owned), 0);
+    }
+    a->owned[a->nowned++] = s;
+    wx_argv_add_zstr(a, s);
+}
+
+void wx_argv_add_long(wx_argv_t *a, zend_long n)
+{
+    if (a->nnums < WX_ARGV_NUMS) {
+        char *buf = a->nums[a->nnums++];
+        wx_argv_add(a, buf, (size_t) snprintf(buf, sizeof(a->nums[0]), ZEND_LONG_FMT, n));
+    } else {
+        wx_argv_add_owned(a, zend_long_to_str(n));
+    }
+}
+
+void wx_argv_add_strings(wx_argv_t *a, HashTable *strings)
+{
+    zval *s;
+
+    wx_argv_reserve(a, zend_hash_num_elements(strings));
+    ZEND_HASH_FOREACH_VAL(strings, s) {
+        ZEND_ASSERT(Z_TYPE_P(s) == IS_STRING);
+        wx_argv_add_zstr(a, Z_STR_P(s));
+    } ZEND_HASH_FOREACH_END();
+}
+
+void wx_argv_free(wx_argv_t *a)
+{
+    uint32_t i;
+
+    if (a->argv != a->argv_inline) {
+        efree(a->argv);
+        efree(a->lens);
+    }
+    for (i = 0; i < a->nowned; i++) {
+        zend_string_release(a->owned[i]);
+    }
+    if (a->owned) {
+        efree(a->owned);
+    }
+    wx_argv_init(a);
+}
+
+/* ------------------------------------------------------ the command path */
+
+ZEND_COLD void wx_store_throw_reply(const wx_conn_cmd_t *cmd, const redisReply *r)
+{
+    WXREDIS_G(cache_stats).errors++;
+    wx_throw_cache(WX_CONN_ERR_REPLY, "Redis %.*s failed: %.*s",
+                   (int) cmd->argvlen[0], cmd->argv[0], (int) r->len, r->str);
+}
+
+static void wx_store_free_replies(redisReply **replies, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        freeReplyObject(replies[i]);
+        replies[i] = NULL;
+    }
+}
+
+zend_result wx_store_pipeline(wx_cache_obj_t *c, const wx_conn_cmd_t *cmds, size_t n,
+                              redisReply **replies, unsigned flags)
+{
+    size_t i;
+
+    if (wx_conn_pipeline(c->conn, cmds, n, replies) != WX_CONN_OK) {
+        WXREDIS_G(cache_stats).errors++;
+        wx_throw_cache(c->conn->err, "%s", c->conn->errstr);
+        return FAILURE;
+    }
+    if (!(flags & WX_STORE_KEEP_ERRORS)) {
+        for (i = 0; i < n; i++) {
+            if (UNEXPECTED(replies[i]->type == REDIS_REPLY_ERROR)) {
+                wx_store_throw_reply(&cmds[i], replies[i]);
+                wx_store_free_replies(replies, n);
+                return FAILURE;
+            }
+        }
+    }
+    return SUCCESS;
+}
+
+redisReply *wx_store_command(wx_cache_obj_t *c, const wx_argv_t *a)
+{
+    wx_conn_cmd_t cmd = wx_argv_cmd(a);
+    redisReply *r;
+    return wx_store_pipeline(c, &cmd, 1, &r, 0) == SUCCESS ? r : NULL;
+}
+
+/* ------------------------------------------------------------------ values */
+
+zend_result wx_store_decode(wx_cache_obj_t *c, zend_string *rk, const redisReply *r, zval *out)
+{
+    ZVAL_UNDEF(out);
+    if (r->type != REDIS_REPLY_STRING) {
+        WXREDIS_G(cache_stats).misses++;
+        return SUCCESS;
+    }
+    WXREDIS_G(cache_stats).hits++;
+    if (wx_codec_decode(&c->codec, rk, r->str, r->len, out) == FAILURE) {
+        WXREDIS_G(cache_stats).errors++;
+        return FAILURE;
+    }
+    return SUCCESS;
+}
+
+zend_result wx_store_get(wx_cache_obj_t *c, zend_string *rk, zval *out)
+{
+    wx_argv_t a;
+    redisReply *r;
+    zend_result rc;
+
+    wx_argv_init(&a);
+    wx_argv_add(&a, "GET", 3);
+    wx_argv_add_zstr(&a, rk);
+    r = wx_store_command(c, &a);
+    wx_argv_free(&a);
+    if (!r) {
+        ZVAL_UNDEF(out);
+        return FAILURE;
+    }
+    rc = wx_store_decode(c, rk, r, out);
+    freeReplyObject(r);
+    return rc;
+}
+
+/* SET rk bytes [EX ttl] appended to a builder. */
+static void wx_store_add_set(wx_argv_t *a, zend_string *rk, zend_string *bytes, zend_long ttl)
+{
+    wx_argv_add(a, "SET", 3);
+    wx_argv_add_zstr(a, rk);
+    wx_argv_add_zstr(a, bytes);
+    if (ttl > 0) {
+        wx_argv_add(a, "EX", 2);
+        wx_argv_add_long(a, ttl);
+    }
+}
+
+zend_result wx_store_set(wx_cache_obj_t *c, zend_string *rk, zval *value, zend_long ttl,
+                         zend_string *shown, bool *stored)
+{
+    zend_string *bytes = wx_codec_encode(value, shown ? shown : rk);
+    wx_argv_t a;
+    redisReply *r;
+
+    if (!bytes) {
+        return FAILURE;
+    }
+    wx_argv_init(&a);
+    wx_store_add_set(&a, rk, bytes, ttl);
+    r = wx_store_command(c, &a);
+    wx_argv_free(&a);
+    zend_string_release(bytes);
+    if (!r) {
+        return FAILURE;
+    }
+    WXREDIS_G(cache_stats).writes++;
+    if (stored) {
+        *stored = r->type == REDIS_REPLY_STATUS;
+    }
+    freeReplyObject(r);
+    return SUCCESS;
+}
+
+zend_result wx_store_set_many(wx_cache_obj_t *c, HashTable *values, zend_long ttl, bool *stored)
+{
+    uint32_t n = zend_hash_num_elements(values), i = 0, per = ttl > 0 ? 5 : 3;
+    zend_string *rk, **blobs;
+    wx_conn_cmd_t *cmds;
+    redisReply **replies;
+    wx_argv_t a;
+    zend_result rc = SUCCESS;
+    zval *v;
+
+    *stored = true;
+    if (n == 0) {
+        return SUCCESS;
+    }
+    /* encode everything first: a value that cannot be stored must not
+     * leave half the batch written */
+    blobs = safe_emalloc(n, sizeof(*blobs), 0);
+    ZEND_HASH_FOREACH_STR_KEY_VAL(values, rk, v) {
+        ZEND_ASSERT(rk != NULL);
+        if (!(blobs[i] = wx_codec_encode(v, rk))) {
+            rc = FAILURE;
+            break;
+        }
+        i++;
+    } ZEND_HASH_FOREACH_END();
+
+    if (rc == SUCCESS) {
+        /* one builder for every argument, then one slice per SET */
+        wx_argv_init(&a);
+        wx_argv_reserve(&a, n * per);
+        i = 0;
+        ZEND_HASH_FOREACH_STR_KEY(values, rk) {
+            wx_store_add_set(&a, rk, blobs[i++], ttl);
+        } ZEND_HASH_FOREACH_END();
+        cmds = safe_emalloc(n, sizeof(*cmds), 0);
+        replies = safe_emalloc(n, sizeof(*replies), 0);
+        for (i = 0; i < n; i++) {
+            cmds[i] = wx_argv_slice(&a, i * per, per);
+        }
+        rc = wx_store_pipeline(c, cmds, n, replies, WX_STORE_KEEP_ERRORS);
+        if (rc == SUCCESS) {
+            for (i = 0; i < n; i++) {
+                if (replies[i]->type != REDIS_REPLY_STATUS) {
+                    *stored = false;
+                }
+                freeReplyObject(replies[i]);
+            }
+            WXREDIS_G(cache_stats).writes += n;
+        }
+        efree(cmds);
+        efree(replies);
+        wx_argv_free(&a);
+        i = n;
+    }
+    while (i--) {
+        zend_string_release(blobs[i]);
+    }
+    efree(blobs);
+    return rc;
+}
+
+zend_result wx_store_del(wx_cache_obj_t *c, zend_string *rk)
+{
+    wx_argv_t a;
+    redisReply *r;
+
+    wx_argv_init(&a);
+    wx_argv_add(&a, "DEL", 3);
+    wx_argv_add_zstr(&a, rk);
+    r = wx_store_command(c, &a);
+    wx_argv_free(&a);
+    if (!r) {
+        return FAILURE;
+    }
+    WXREDIS_G(cache_stats).deletes++;
+    freeReplyObject(r);
+    return SUCCESS;
+}
+
+zend_result wx_store_del_many(wx_cache_obj_t *c, HashTable *rkeys)
+{
+    uint32_t n = zend_hash_num_elements(rkeys);
+    wx_argv_t a;
+    redisReply *r;
+
+    if (n == 0) {
+        return SUCCESS;
+    }
+    wx_argv_init(&a);
+    wx_argv_add(&a, "DEL", 3);
+    wx_argv_add_strings(&a, rkeys);
+    r = wx_store_command(c, &a);
+    wx_argv_free(&a);
+    if (!r) {
+        return FAILURE;
+    }
+    WXREDIS_G(cache_stats).deletes += n;
+    freeReplyObject(r);
+    return SUCCESS;
 }
