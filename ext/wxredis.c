@@ -56,7 +56,7 @@ PHP_MSHUTDOWN_FUNCTION(wxredis)
 
 PHP_MINFO_FUNCTION(wxredis)
 {
-    char buf[32];
+    char buf[MAX_LENGTH_OF_LONG + 1];
 
     php_info_print_table_start();
     php_info_print_table_row(2, "wxredis support", "enabled");

@@ -12,7 +12,7 @@
 #include "internal.h"
 
 /* Redis keys are binary safe; this bound only stops absurd input. */
-#define WX_CACHE_MAX_KEY 65536
+#define WX_CACHE_KEY_MAX_BYTES 65536
 
 /* PSR-16 key rules; returns prefix+key or NULL with an exception. */
 zend_string *wx_cache_key(wx_cache_obj_t *c, zval *key)
@@ -28,9 +28,9 @@ zend_string *wx_cache_key(wx_cache_obj_t *c, zval *key)
         wx_throw_invalid(WX_CACHE_ERR_KEY, "cache key must not be empty");
         return NULL;
     }
-    if (Z_STRLEN_P(key) > WX_CACHE_MAX_KEY) {
+    if (Z_STRLEN_P(key) > WX_CACHE_KEY_MAX_BYTES) {
         wx_throw_invalid(WX_CACHE_ERR_KEY,
-            "cache key is %zu bytes long, more than %d", Z_STRLEN_P(key), WX_CACHE_MAX_KEY);
+            "cache key is %zu bytes long, more than %d", Z_STRLEN_P(key), WX_CACHE_KEY_MAX_BYTES);
         return NULL;
     }
     for (p = Z_STRVAL_P(key), end = p + Z_STRLEN_P(key); p < end; p++) {

@@ -10,6 +10,14 @@
 #include "php/pool.h"
 #include "internal.h"
 
+/* Timeouts above a day are a typo (milliseconds given as seconds), and
+ * would hold a PHP worker that long on a dead server. */
+#define WX_CACHE_TIMEOUT_MAX_SECONDS 86400
+/* Where the cache connects without a DSN (the stub's default). */
+#define WX_CACHE_DEFAULT_HOST        "127.0.0.1"
+/* Room for wx_conn_parse_dsn()'s message. */
+#define WX_CACHE_DSN_ERR_SIZE        256
+
 static zend_result wx_cache_opt_string(zval *v, const char *name, char **dst)
 {
     if (Z_TYPE_P(v) == IS_NULL) {
@@ -33,9 +41,10 @@ static zend_result wx_cache_opt_timeout(zval *v, const char *name, double *dst)
     if (Z_TYPE_P(v) == IS_LONG) d = (double) Z_LVAL_P(v);
     else if (Z_TYPE_P(v) == IS_DOUBLE) d = Z_DVAL_P(v);
     else d = -1;
-    if (!(d > 0 && d <= 86400)) {
+    if (!(d > 0 && d <= WX_CACHE_TIMEOUT_MAX_SECONDS)) {
         wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
-            "option \"%s\" must be a number of seconds greater than 0 (at most 86400)", name);
+            "option \"%s\" must be a number of seconds greater than 0 (at most %d)",
+            name, WX_CACHE_TIMEOUT_MAX_SECONDS);
         return FAILURE;
     }
     *dst = d;
@@ -117,7 +126,7 @@ ZEND_METHOD(WxRedis_CacheBase, __construct)
     wx_cache_obj_t *c = wx_cache_from_obj(Z_OBJ_P(ZEND_THIS));
     wx_conn_opts_t o;
     bool persistent = true;
-    char err[256];
+    char err[WX_CACHE_DSN_ERR_SIZE];
 
     ZEND_PARSE_PARAMETERS_START(0, 2)
         Z_PARAM_OPTIONAL
@@ -135,7 +144,7 @@ ZEND_METHOD(WxRedis_CacheBase, __construct)
         goto fail;
     }
     if (!dsn) {
-        o.host = strdup("127.0.0.1");
+        o.host = strdup(WX_CACHE_DEFAULT_HOST);
     }
     c->prefix = ZSTR_EMPTY_ALLOC();
     if (options && wx_cache_apply_options(c, options, &o, &persistent) == FAILURE) {

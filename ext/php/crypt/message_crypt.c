@@ -43,6 +43,11 @@ static inline wx_mc_t *wx_mc_from_obj(zend_object *obj)
 
 #define WX_ZSTR(zs) WX_STR(ZSTR_VAL(zs), ZSTR_LEN(zs))
 
+/* encrypt()'s own nonce: ten decimal digits, like the nonces WeChat sends
+ * (WX_MC_NONCE_MIN .. WX_MC_NONCE_MIN + WX_MC_NONCE_SPAN - 1). */
+#define WX_MC_NONCE_MIN  1000000000ULL
+#define WX_MC_NONCE_SPAN 9000000000ULL
+
 /* One reusable XML parser per thread (ZEND_TLS is a plain static without
  * ZTS): a libxml2 parser context must not be shared between threads, and
  * keeping one alive between documents saves about a third of the cost of
@@ -297,7 +302,7 @@ ZEND_METHOD(WxRedis_MessageCrypt, decrypt)
 ZEND_METHOD(WxRedis_MessageCrypt, encrypt)
 {
     zend_string *xml, *ts = NULL, *nonce = NULL, *random = NULL;
-    char ts_buf[24], nonce_buf[24];
+    char ts_buf[MAX_LENGTH_OF_LONG + 1], nonce_buf[MAX_LENGTH_OF_LONG + 1];
     wx_str_t ts_s, nonce_s;
     wx_error_t err;
     wx_mc_t *mc;
@@ -316,7 +321,7 @@ ZEND_METHOD(WxRedis_MessageCrypt, encrypt)
         RETURN_THROWS();
     }
     if (random != NULL && ZSTR_LEN(random) != WX_CRYPT_RANDOM_LEN) {
-        zend_argument_value_error(4, "must be exactly 16 bytes, %zu given", ZSTR_LEN(random));
+        zend_argument_value_error(4, "must be exactly %d bytes, %zu given", WX_CRYPT_RANDOM_LEN, ZSTR_LEN(random));
         RETURN_THROWS();
     }
     if (ts != NULL) {
@@ -328,13 +333,12 @@ ZEND_METHOD(WxRedis_MessageCrypt, encrypt)
     if (nonce != NULL) {
         nonce_s = WX_ZSTR(nonce);
     } else {
-        /* ten decimal digits, like the nonces WeChat sends */
         uint64_t r;
         if (php_random_bytes_throw(&r, sizeof(r)) == FAILURE) {
             RETURN_THROWS();
         }
         nonce_s = WX_STR(nonce_buf, (size_t) snprintf(nonce_buf, sizeof(nonce_buf), "%llu",
-                         (unsigned long long) (1000000000ULL + r % 9000000000ULL)));
+                         (unsigned long long) (WX_MC_NONCE_MIN + r % WX_MC_NONCE_SPAN)));
     }
     if (wx_crypt_encrypt_reply(mc->crypt, WX_ZSTR(xml), ts_s, nonce_s,
                                random != NULL ? (const unsigned char *) ZSTR_VAL(random) : NULL,
