@@ -13,6 +13,7 @@
 
 #include "php.h"
 #include "core/wx_conn.h"
+#include "core/wx_xml.h"
 
 #define PHP_WXREDIS_VERSION "0.1.0"
 
@@ -29,10 +30,15 @@ typedef struct {
     zend_long format_errors;
 } wx_cache_stats_t;
 
+/* Per process under NTS, per thread under ZTS: nothing here is shared
+ * between threads, so nothing needs a lock. */
 ZEND_BEGIN_MODULE_GLOBALS(wxredis)
     HashTable        pool;        /* persistent connections: opts key -> wx_conn_t* */
     wx_conn_stats_t  conn_stats;  /* shared by every connection of the process */
     wx_cache_stats_t cache_stats;
+    wx_xml_parser_t *xml_parser;  /* MessageCrypt's reusable parser, made on first
+                                     use, freed in GSHUTDOWN (a libxml2 context
+                                     must not be shared between threads) */
 ZEND_END_MODULE_GLOBALS(wxredis)
 
 ZEND_EXTERN_MODULE_GLOBALS(wxredis)
@@ -42,7 +48,6 @@ ZEND_EXTERN_MODULE_GLOBALS(wxredis)
 void wx_cache_register(void);
 void wx_message_crypt_register(void);
 void wx_format_register(void);
-void wx_message_crypt_shutdown(void);     /* from MSHUTDOWN */
 void wx_open_platform_register(void);
 
 /* Kept until OpenPlatform and Format include what they use (and

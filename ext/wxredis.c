@@ -34,6 +34,9 @@ static PHP_GINIT_FUNCTION(wxredis)
 static PHP_GSHUTDOWN_FUNCTION(wxredis)
 {
     wx_pool_destroy(&wxredis_globals->pool);
+    /* with each thread's globals under ZTS, so no thread leaks its parser */
+    wx_xml_parser_free(wxredis_globals->xml_parser);
+    wxredis_globals->xml_parser = NULL;
 }
 
 PHP_MINIT_FUNCTION(wxredis)
@@ -49,7 +52,6 @@ PHP_MINIT_FUNCTION(wxredis)
 
 PHP_MSHUTDOWN_FUNCTION(wxredis)
 {
-    wx_message_crypt_shutdown();
     wx_bridge_shutdown();
     return SUCCESS;
 }

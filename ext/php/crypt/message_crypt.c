@@ -21,6 +21,7 @@
 #endif
 
 #include "php_wxredis.h"
+#include "php/exceptions.h"
 #include "core/wx_crypt.h"
 #include "core/wx_xml.h"
 #include "message_crypt.h"
@@ -38,7 +39,7 @@ typedef struct {
 
 static inline wx_mc_t *wx_mc_from_obj(zend_object *obj)
 {
-    return (wx_mc_t *) ((char *) obj - XtOffsetOf(wx_mc_t, std));
+    return (wx_mc_t *) ((char *) obj - offsetof(wx_mc_t, std));
 }
 
 #define WX_ZSTR(zs) WX_STR(ZSTR_VAL(zs), ZSTR_LEN(zs))
@@ -48,23 +49,22 @@ static inline wx_mc_t *wx_mc_from_obj(zend_object *obj)
 #define WX_MC_NONCE_MIN  1000000000ULL
 #define WX_MC_NONCE_SPAN 9000000000ULL
 
-/* One reusable XML parser per thread (ZEND_TLS is a plain static without
- * ZTS): a libxml2 parser context must not be shared between threads, and
- * keeping one alive between documents saves about a third of the cost of
- * parsing WeChat's small documents. Freed by wx_message_crypt_shutdown()
- * at MSHUTDOWN (threads of a ZTS server keep theirs until exit). */
-ZEND_TLS wx_xml_parser_t *wx_mc_parser;
-
+/* One reusable XML parser per thread, in the module globals: a libxml2
+ * parser context must not be shared between threads, and keeping one alive
+ * between documents saves about a third of the cost of parsing WeChat's
+ * small documents. GSHUTDOWN frees it (per thread under ZTS). */
 wx_crypt_status_t wx_message_crypt_parse(const char *buf, size_t len, wx_xml_node_t **root,
                                          wx_error_t *err)
 {
-    if (wx_mc_parser == NULL) {
-        wx_mc_parser = wx_xml_parser_new();
-        if (wx_mc_parser == NULL) {
-            return wx_xml_parse(buf, len, NULL, root, err);
+    wx_xml_parser_t *p = WXREDIS_G(xml_parser);
+
+    if (p == NULL) {
+        p = WXREDIS_G(xml_parser) = wx_xml_parser_new();
+        if (p == NULL) {
+            return wx_xml_parse(buf, len, NULL, root, err);  /* out of memory: no reuse */
         }
     }
-    return wx_xml_parse_with(wx_mc_parser, buf, len, NULL, root, err);
+    return wx_xml_parse_with(p, buf, len, NULL, root, err);
 }
 
 /* ---------------------------------------------------------------- objects */
@@ -443,16 +443,10 @@ void wx_message_crypt_register(void)
     wx_ce_MessageCrypt->create_object = wx_mc_create;
 
     memcpy(&wx_mc_handlers, zend_get_std_object_handlers(), sizeof(zend_object_handlers));
-    wx_mc_handlers.offset = XtOffsetOf(wx_mc_t, std);
+    wx_mc_handlers.offset = offsetof(wx_mc_t, std);
     wx_mc_handlers.free_obj = wx_mc_free;
     /* the keys live in exactly one object: no clones; and two instances
      * must not compare equal just because neither has properties */
     wx_mc_handlers.clone_obj = NULL;
     wx_mc_handlers.compare = zend_objects_not_comparable;
-}
-
-void wx_message_crypt_shutdown(void)
-{
-    wx_xml_parser_free(wx_mc_parser);
-    wx_mc_parser = NULL;
 }
