@@ -12,6 +12,7 @@
 #endif
 
 #include "php.h"
+#include "php/compat.h"
 #include "core/wx_conn.h"
 #include "core/wx_xml.h"
 

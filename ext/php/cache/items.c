@@ -8,6 +8,7 @@
 
 #include "php.h"
 #include "zend_interfaces.h"
+#include "php/compat.h"
 #include "internal.h"
 
 zend_class_entry *wx_ce_CacheItems;
@@ -59,7 +60,7 @@ static void wx_cache_items_iter_dtor(zend_object_iterator *it)
     zval_ptr_dtor(&it->data);
 }
 
-static int wx_cache_items_iter_valid(zend_object_iterator *it)
+static wx_iter_valid_t wx_cache_items_iter_valid(zend_object_iterator *it)
 {
     wx_cache_items_iter_t *i = (wx_cache_items_iter_t *) it;
     return i->pos < zend_hash_num_elements(Z_ARRVAL(wx_cache_items_of_iter(it)->keys)) ? SUCCESS : FAILURE;

@@ -13,11 +13,12 @@
 #include <time.h>
 
 #include "php.h"
+#include "php/compat.h"   /* first: refuses PHP < 8.2 before the includes below fail */
 #include "zend_exceptions.h"
-#if PHP_VERSION_ID >= 80200
-# include "ext/random/php_random.h"
+#if PHP_VERSION_ID >= 80400
+# include "ext/random/php_random_csprng.h"  /* 8.4: the CSPRNG API's own header */
 #else
-# include "ext/standard/php_random.h"
+# include "ext/random/php_random.h"
 #endif
 
 #include "php_wxredis.h"
