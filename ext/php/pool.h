@@ -12,8 +12,8 @@
 void       wx_pool_init(HashTable *pool);
 void       wx_pool_destroy(HashTable *pool);
 /* A connection for opts: from the pool when persistent (shared, owned by
- * the pool), else a new one the caller frees with wx_conn_free. NULL only
- * on out-of-memory. */
+ * the pool), else a new one the caller frees with wx_conn_free. Nothing is
+ * sent yet. NULL (an Error pending) only when memory ran out. */
 wx_conn_t *wx_pool_acquire(const wx_conn_opts_t *opts, bool persistent);
 zend_long  wx_pool_size(void);
 

@@ -155,7 +155,6 @@ ZEND_METHOD(WxRedis_CacheBase, __construct)
     c->conn = wx_pool_acquire(&o, persistent);
     c->owns_conn = !persistent;
     if (!c->conn) {
-        zend_throw_error(NULL, "out of memory");
         goto fail;
     }
     wx_conn_opts_clear(&o);
