@@ -146,7 +146,6 @@ ZEND_METHOD(WxRedis_CacheBase, has)
     zval *key;
     wx_cache_obj_t *c;
     zend_string *rk;
-    wx_argv_t a;
     redisReply *r;
 
     ZEND_PARSE_PARAMETERS_START(1, 1)
@@ -156,11 +155,7 @@ ZEND_METHOD(WxRedis_CacheBase, has)
     if (!(c = wx_cache_this(ZEND_THIS)) || !(rk = wx_cache_key(c, key))) {
         RETURN_THROWS();
     }
-    wx_argv_init(&a);
-    wx_argv_add(&a, "EXISTS", 6);
-    wx_argv_add_zstr(&a, rk);
-    r = wx_store_command(c, &a);
-    wx_argv_free(&a);
+    r = wx_store_key_command(c, "EXISTS", rk);
     zend_string_release(rk);
     if (!r) {
         RETURN_THROWS();

@@ -159,6 +159,19 @@ redisReply *wx_store_command(wx_cache_obj_t *c, const wx_argv_t *a)
     return wx_store_pipeline(c, &cmd, 1, &r, 0) == SUCCESS ? r : NULL;
 }
 
+redisReply *wx_store_key_command(wx_cache_obj_t *c, const char *cmd, zend_string *rk)
+{
+    wx_argv_t a;
+    redisReply *r;
+
+    wx_argv_init(&a);
+    wx_argv_add_cstr(&a, cmd);
+    wx_argv_add_zstr(&a, rk);
+    r = wx_store_command(c, &a);
+    wx_argv_free(&a);
+    return r;
+}
+
 /* ------------------------------------------------------------------ values */
 
 zend_result wx_store_decode(wx_cache_obj_t *c, zend_string *rk, const redisReply *r, zval *out)
@@ -178,15 +191,9 @@ zend_result wx_store_decode(wx_cache_obj_t *c, zend_string *rk, const redisReply
 
 zend_result wx_store_get(wx_cache_obj_t *c, zend_string *rk, zval *out)
 {
-    wx_argv_t a;
-    redisReply *r;
+    redisReply *r = wx_store_key_command(c, "GET", rk);
     zend_result rc;
 
-    wx_argv_init(&a);
-    wx_argv_add(&a, "GET", 3);
-    wx_argv_add_zstr(&a, rk);
-    r = wx_store_command(c, &a);
-    wx_argv_free(&a);
     if (!r) {
         ZVAL_UNDEF(out);
         return FAILURE;
@@ -295,22 +302,20 @@ zend_result wx_store_set_many(wx_cache_obj_t *c, HashTable *values, zend_long tt
     return rc;
 }
 
-zend_result wx_store_del(wx_cache_obj_t *c, zend_string *rk)
+/* The reply of a DEL of n keys: counted, freed. */
+static zend_result wx_store_deleted(redisReply *r, uint32_t n)
 {
-    wx_argv_t a;
-    redisReply *r;
-
-    wx_argv_init(&a);
-    wx_argv_add(&a, "DEL", 3);
-    wx_argv_add_zstr(&a, rk);
-    r = wx_store_command(c, &a);
-    wx_argv_free(&a);
     if (!r) {
         return FAILURE;
     }
-    WXREDIS_G(cache_stats).deletes++;
+    WXREDIS_G(cache_stats).deletes += n;
     freeReplyObject(r);
     return SUCCESS;
+}
+
+zend_result wx_store_del(wx_cache_obj_t *c, zend_string *rk)
+{
+    return wx_store_deleted(wx_store_key_command(c, "DEL", rk), 1);
 }
 
 zend_result wx_store_del_many(wx_cache_obj_t *c, HashTable *rkeys)
@@ -327,10 +332,5 @@ zend_result wx_store_del_many(wx_cache_obj_t *c, HashTable *rkeys)
     wx_argv_add_strings(&a, rkeys);
     r = wx_store_command(c, &a);
     wx_argv_free(&a);
-    if (!r) {
-        return FAILURE;
-    }
-    WXREDIS_G(cache_stats).deletes += n;
-    freeReplyObject(r);
-    return SUCCESS;
+    return wx_store_deleted(r, n);
 }

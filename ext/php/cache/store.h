@@ -153,6 +153,8 @@ zend_result wx_store_pipeline(wx_cache_obj_t *c, const wx_conn_cmd_t *cmds, size
 
 /* One command: its reply (never an error reply), or NULL. */
 redisReply *wx_store_command(wx_cache_obj_t *c, const wx_argv_t *a);
+/* The same for CMD rk, a command on one key (GET, EXISTS, DEL, TTL...). */
+redisReply *wx_store_key_command(wx_cache_obj_t *c, const char *cmd, zend_string *rk);
 
 /* Throw an error reply to cmd as CacheException ERROR_REPLY, counted: for
  * callers that took it with WX_STORE_KEEP_ERRORS and found it fatal. */

@@ -103,6 +103,13 @@ static ZEND_COLD void wx_mc_throw(const wx_error_t *err)
     wx_throw(wx_ce_CryptException, err->code, "%s", err->msg);
 }
 
+/* A buffer the core made (plaintext or reply XML) as the return value. */
+static void wx_mc_return_buf(zval *return_value, char *out, size_t out_len)
+{
+    RETVAL_STRINGL(out, out_len);
+    wx_crypt_buf_free(out);
+}
+
 /* ---------------------------------------------------------------- XML -> array */
 
 static void wx_mc_children(const wx_xml_node_t *parent, HashTable *ht);
@@ -244,15 +251,39 @@ out:
     return st;
 }
 
+/* What a decryption gives back, and what decrypt() and decryptMessage() do
+ * with it: throw, or remember which key worked (encrypt() answers with it)
+ * and return the plaintext. */
+typedef struct {
+    char      *out;
+    size_t     out_len;
+    int        used;      /* WX_CRYPT_KEY_* */
+    wx_error_t err;
+} wx_mc_plain_t;
+
+static void wx_mc_plain_init(wx_mc_plain_t *p)
+{
+    p->out = NULL;
+    p->out_len = 0;
+    p->used = WX_CRYPT_KEY_CURRENT;
+}
+
+static void wx_mc_plain_return(wx_mc_t *mc, wx_crypt_status_t st, wx_mc_plain_t *p, zval *return_value)
+{
+    if (st != WX_CRYPT_OK) {
+        wx_mc_throw(&p->err);
+        return;
+    }
+    mc->reply_key = p->used;
+    wx_mc_return_buf(return_value, p->out, p->out_len);
+}
+
 ZEND_METHOD(WxRedis_MessageCrypt, decryptMessage)
 {
     HashTable *query;
     zend_string *body;
-    wx_error_t err;
+    wx_mc_plain_t p;
     wx_mc_t *mc;
-    char *out = NULL;
-    size_t out_len = 0;
-    int used = WX_CRYPT_KEY_CURRENT;
 
     ZEND_PARSE_PARAMETERS_START(2, 2)
         Z_PARAM_ARRAY_HT(query)
@@ -262,23 +293,16 @@ ZEND_METHOD(WxRedis_MessageCrypt, decryptMessage)
     if ((mc = wx_mc_this(ZEND_THIS)) == NULL) {
         RETURN_THROWS();
     }
-    if (wx_message_crypt_open_push(mc->crypt, query, body, &out, &out_len, &used, &err) != WX_CRYPT_OK) {
-        wx_mc_throw(&err);
-        RETURN_THROWS();
-    }
-    mc->reply_key = used;
-    RETVAL_STRINGL(out, out_len);
-    wx_crypt_buf_free(out);
+    wx_mc_plain_init(&p);
+    wx_mc_plain_return(mc, wx_message_crypt_open_push(mc->crypt, query, body, &p.out, &p.out_len,
+                                                      &p.used, &p.err), &p, return_value);
 }
 
 ZEND_METHOD(WxRedis_MessageCrypt, decrypt)
 {
     zend_string *encrypt, *sig, *ts, *nonce;
-    wx_error_t err;
+    wx_mc_plain_t p;
     wx_mc_t *mc;
-    char *out = NULL;
-    size_t out_len = 0;
-    int used = WX_CRYPT_KEY_CURRENT;
 
     ZEND_PARSE_PARAMETERS_START(4, 4)
         Z_PARAM_STR(encrypt)
@@ -290,14 +314,10 @@ ZEND_METHOD(WxRedis_MessageCrypt, decrypt)
     if ((mc = wx_mc_this(ZEND_THIS)) == NULL) {
         RETURN_THROWS();
     }
-    if (wx_crypt_decrypt_verified(mc->crypt, WX_ZSTR(sig), WX_ZSTR(ts), WX_ZSTR(nonce),
-                                  WX_ZSTR(encrypt), &out, &out_len, &used, &err) != WX_CRYPT_OK) {
-        wx_mc_throw(&err);
-        RETURN_THROWS();
-    }
-    mc->reply_key = used;
-    RETVAL_STRINGL(out, out_len);
-    wx_crypt_buf_free(out);
+    wx_mc_plain_init(&p);
+    wx_mc_plain_return(mc, wx_crypt_decrypt_verified(mc->crypt, WX_ZSTR(sig), WX_ZSTR(ts), WX_ZSTR(nonce),
+                                                     WX_ZSTR(encrypt), &p.out, &p.out_len, &p.used, &p.err),
+                       &p, return_value);
 }
 
 ZEND_METHOD(WxRedis_MessageCrypt, encrypt)
@@ -347,8 +367,7 @@ ZEND_METHOD(WxRedis_MessageCrypt, encrypt)
         wx_mc_throw(&err);
         RETURN_THROWS();
     }
-    RETVAL_STRINGL(out, out_len);
-    wx_crypt_buf_free(out);
+    wx_mc_return_buf(return_value, out, out_len);
 }
 
 ZEND_METHOD(WxRedis_MessageCrypt, signature)
