@@ -23,9 +23,19 @@ static inline wx_cache_items_t *wx_cache_items_from_obj(zend_object *obj)
     return (wx_cache_items_t *) ((char *) obj - offsetof(wx_cache_items_t, std));
 }
 
-/* store.c: the cache behind $this; NULL with an Error when its
- * constructor did not run. */
-wx_cache_obj_t *wx_cache_this(zval *zthis);
+/* The cache behind $this; NULL with an Error when its constructor did not
+ * run (store.c throws it). */
+ZEND_COLD void wx_cache_throw_uninitialized(zval *zthis);
+
+static zend_always_inline wx_cache_obj_t *wx_cache_this(zval *zthis)
+{
+    wx_cache_obj_t *c = wx_cache_from_obj(Z_OBJ_P(zthis));
+    if (UNEXPECTED(!c->conn)) {
+        wx_cache_throw_uninitialized(zthis);
+        return NULL;
+    }
+    return c;
+}
 
 /* args.c: PSR-16's argument rules. */
 

@@ -15,15 +15,10 @@
 
 /* ---------------------------------------------------------------- object */
 
-wx_cache_obj_t *wx_cache_this(zval *zthis)
+ZEND_COLD void wx_cache_throw_uninitialized(zval *zthis)
 {
-    wx_cache_obj_t *c = wx_cache_from_obj(Z_OBJ_P(zthis));
-    if (!c->conn) {
-        zend_throw_error(NULL, "%s object is not initialized: its constructor was not called",
-                         ZSTR_VAL(Z_OBJCE_P(zthis)->name));
-        return NULL;
-    }
-    return c;
+    zend_throw_error(NULL, "%s object is not initialized: its constructor was not called",
+                     ZSTR_VAL(Z_OBJCE_P(zthis)->name));
 }
 
 wx_cache_obj_t *wx_store_fetch(zval *zv)
@@ -33,11 +28,6 @@ wx_cache_obj_t *wx_store_fetch(zval *zv)
         return NULL;
     }
     return wx_cache_this(zv);
-}
-
-zend_string *wx_store_key(const wx_cache_obj_t *c, const char *name, size_t len)
-{
-    return zend_string_concat2(ZSTR_VAL(c->prefix), ZSTR_LEN(c->prefix), name, len);
 }
 
 /* ----------------------------------------------------------------- argv */
@@ -95,7 +85,7 @@ void wx_argv_add_strings(wx_argv_t *a, HashTable *strings)
     } ZEND_HASH_FOREACH_END();
 }
 
-void wx_argv_free(wx_argv_t *a)
+void wx_argv_release(wx_argv_t *a)
 {
     uint32_t i;
 
@@ -152,29 +142,12 @@ zend_result wx_store_pipeline(wx_cache_obj_t *c, const wx_conn_cmd_t *cmds, size
     return SUCCESS;
 }
 
-redisReply *wx_store_command(wx_cache_obj_t *c, const wx_argv_t *a)
-{
-    wx_conn_cmd_t cmd = wx_argv_cmd(a);
-    redisReply *r;
-    return wx_store_pipeline(c, &cmd, 1, &r, 0) == SUCCESS ? r : NULL;
-}
-
-redisReply *wx_store_key_command(wx_cache_obj_t *c, const char *cmd, zend_string *rk)
-{
-    wx_argv_t a;
-    redisReply *r;
-
-    wx_argv_init(&a);
-    wx_argv_add_cstr(&a, cmd);
-    wx_argv_add_zstr(&a, rk);
-    r = wx_store_command(c, &a);
-    wx_argv_free(&a);
-    return r;
-}
 
 /* ------------------------------------------------------------------ values */
 
-zend_result wx_store_decode(wx_cache_obj_t *c, zend_string *rk, const redisReply *r, zval *out)
+/* wx_store_decode, inlined into wx_store_get (the hottest path). */
+static zend_always_inline zend_result wx_store_decode_reply(wx_cache_obj_t *c, zend_string *rk,
+                                                            const redisReply *r, zval *out)
 {
     ZVAL_UNDEF(out);
     if (r->type != REDIS_REPLY_STRING) {
@@ -189,6 +162,11 @@ zend_result wx_store_decode(wx_cache_obj_t *c, zend_string *rk, const redisReply
     return SUCCESS;
 }
 
+zend_result wx_store_decode(wx_cache_obj_t *c, zend_string *rk, const redisReply *r, zval *out)
+{
+    return wx_store_decode_reply(c, rk, r, out);
+}
+
 zend_result wx_store_get(wx_cache_obj_t *c, zend_string *rk, zval *out)
 {
     redisReply *r = wx_store_key_command(c, "GET", rk);
@@ -198,35 +176,51 @@ zend_result wx_store_get(wx_cache_obj_t *c, zend_string *rk, zval *out)
         ZVAL_UNDEF(out);
         return FAILURE;
     }
-    rc = wx_store_decode(c, rk, r, out);
+    rc = wx_store_decode_reply(c, rk, r, out);
     freeReplyObject(r);
     return rc;
 }
 
-/* SET rk bytes [EX ttl] appended to a builder. */
-static void wx_store_add_set(wx_argv_t *a, zend_string *rk, zend_string *bytes, zend_long ttl)
+/* SET rk bytes [EX ttl] appended to a builder; ttl is the number in
+ * decimal (formatted once for a whole batch), NULL for no expiry. */
+static zend_always_inline void wx_store_add_set(wx_argv_t *a, zend_string *rk, zend_string *bytes, const char *ttl, size_t ttl_len)
 {
     wx_argv_add(a, "SET", 3);
     wx_argv_add_zstr(a, rk);
     wx_argv_add_zstr(a, bytes);
-    if (ttl > 0) {
+    if (ttl) {
         wx_argv_add(a, "EX", 2);
-        wx_argv_add_long(a, ttl);
+        wx_argv_add(a, ttl, ttl_len);
     }
+}
+
+/* The decimal digits of a TTL (NULL when ttl <= 0: no expiry). */
+static const char *wx_store_ttl_digits(zend_long ttl, char *buf, size_t size, size_t *len)
+{
+    if (ttl <= 0) {
+        *len = 0;
+        return NULL;
+    }
+    *len = (size_t) snprintf(buf, size, ZEND_LONG_FMT, ttl);
+    return buf;
 }
 
 zend_result wx_store_set(wx_cache_obj_t *c, zend_string *rk, zval *value, zend_long ttl,
                          zend_string *shown, bool *stored)
 {
     zend_string *bytes = wx_codec_encode(value, shown ? shown : rk);
+    char digits[MAX_LENGTH_OF_LONG + 1];
+    const char *ex;
+    size_t ex_len;
     wx_argv_t a;
     redisReply *r;
 
     if (!bytes) {
         return FAILURE;
     }
+    ex = wx_store_ttl_digits(ttl, digits, sizeof(digits), &ex_len);
     wx_argv_init(&a);
-    wx_store_add_set(&a, rk, bytes, ttl);
+    wx_store_add_set(&a, rk, bytes, ex, ex_len);
     r = wx_store_command(c, &a);
     wx_argv_free(&a);
     zend_string_release(bytes);
@@ -244,6 +238,9 @@ zend_result wx_store_set(wx_cache_obj_t *c, zend_string *rk, zval *value, zend_l
 zend_result wx_store_set_many(wx_cache_obj_t *c, HashTable *values, zend_long ttl, bool *stored)
 {
     uint32_t n = zend_hash_num_elements(values), i = 0, per = ttl > 0 ? 5 : 3;
+    char digits[MAX_LENGTH_OF_LONG + 1];
+    const char *ex;
+    size_t ex_len;
     zend_string *rk, **blobs;
     wx_conn_cmd_t *cmds;
     redisReply **replies;
@@ -269,11 +266,12 @@ zend_result wx_store_set_many(wx_cache_obj_t *c, HashTable *values, zend_long tt
 
     if (rc == SUCCESS) {
         /* one builder for every argument, then one slice per SET */
+        ex = wx_store_ttl_digits(ttl, digits, sizeof(digits), &ex_len);
         wx_argv_init(&a);
         wx_argv_reserve(&a, n * per);
         i = 0;
         ZEND_HASH_FOREACH_STR_KEY(values, rk) {
-            wx_store_add_set(&a, rk, blobs[i++], ttl);
+            wx_store_add_set(&a, rk, blobs[i++], ex, ex_len);
         } ZEND_HASH_FOREACH_END();
         cmds = safe_emalloc(n, sizeof(*cmds), 0);
         replies = safe_emalloc(n, sizeof(*replies), 0);

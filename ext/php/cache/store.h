@@ -47,7 +47,10 @@ wx_cache_obj_t *wx_store_fetch(zval *zv);
 /* The Redis key of a name: prefix + name. The one place a key is built;
  * names outside the prefix (OpenPlatform's refresh tokens) are not keys
  * of the cache and do not come here. */
-zend_string *wx_store_key(const wx_cache_obj_t *c, const char *name, size_t len);
+static zend_always_inline zend_string *wx_store_key(const wx_cache_obj_t *c, const char *name, size_t len)
+{
+    return zend_string_concat2(ZSTR_VAL(c->prefix), ZSTR_LEN(c->prefix), name, len);
+}
 
 /* ------------------------------------------------------- argv builder */
 
@@ -119,7 +122,16 @@ void wx_argv_add_long(wx_argv_t *a, zend_long n);
 void wx_argv_add_owned(wx_argv_t *a, zend_string *s);
 /* Every string of a packed array (borrowed), e.g. the keys of MGET/DEL. */
 void wx_argv_add_strings(wx_argv_t *a, HashTable *strings);
-void wx_argv_free(wx_argv_t *a);
+
+void wx_argv_release(wx_argv_t *a);
+
+/* Frees what the builder allocated (nothing for a small command). */
+static zend_always_inline void wx_argv_free(wx_argv_t *a)
+{
+    if (UNEXPECTED(a->argv != a->argv_inline || a->owned != NULL)) {
+        wx_argv_release(a);
+    }
+}
 
 /* The command as wx_conn sends it; a slice for one command of a pipeline
  * built in one builder (valid until the builder grows or is freed). */
@@ -152,9 +164,25 @@ zend_result wx_store_pipeline(wx_cache_obj_t *c, const wx_conn_cmd_t *cmds, size
                               redisReply **replies, unsigned flags);
 
 /* One command: its reply (never an error reply), or NULL. */
-redisReply *wx_store_command(wx_cache_obj_t *c, const wx_argv_t *a);
+static zend_always_inline redisReply *wx_store_command(wx_cache_obj_t *c, const wx_argv_t *a)
+{
+    wx_conn_cmd_t cmd = wx_argv_cmd(a);
+    redisReply *r;
+    return wx_store_pipeline(c, &cmd, 1, &r, 0) == SUCCESS ? r : NULL;
+}
 /* The same for CMD rk, a command on one key (GET, EXISTS, DEL, TTL...). */
-redisReply *wx_store_key_command(wx_cache_obj_t *c, const char *cmd, zend_string *rk);
+static zend_always_inline redisReply *wx_store_key_command(wx_cache_obj_t *c, const char *cmd, zend_string *rk)
+{
+    wx_argv_t a;
+    redisReply *r;
+
+    wx_argv_init(&a);
+    wx_argv_add_cstr(&a, cmd);
+    wx_argv_add_zstr(&a, rk);
+    r = wx_store_command(c, &a);
+    wx_argv_free(&a);
+    return r;
+}
 
 /* Throw an error reply to cmd as CacheException ERROR_REPLY, counted: for
  * callers that took it with WX_STORE_KEEP_ERRORS and found it fatal. */
