@@ -162,5 +162,13 @@ ZEND_METHOD(WxRedis_CacheBase, __construct)
 
 fail:
     wx_conn_opts_clear(&o);
+    /* back to a never-constructed object: a constructor called again
+     * (parent::__construct() in a try) must not leak the first options */
+    if (c->prefix) {
+        zend_string_release(c->prefix);
+        c->prefix = NULL;
+    }
+    wx_codec_dtor(&c->codec);
+    c->codec.legacy_formats = false;
     RETURN_THROWS();
 }
