@@ -169,10 +169,7 @@ ZEND_METHOD(WxRedis_CacheBase, getMultiple)
     zval *keys, *def = NULL, names, rkeys;
     wx_cache_obj_t *c;
     wx_cache_items_t *items;
-    wx_argv_t a;
-    redisReply *r;
-    uint32_t n;
-    size_t i;
+    zend_result rc;
 
     ZEND_PARSE_PARAMETERS_START(1, 2)
         Z_PARAM_ZVAL(keys)
@@ -184,48 +181,13 @@ ZEND_METHOD(WxRedis_CacheBase, getMultiple)
         RETURN_THROWS();
     }
     items = wx_cache_items_init(return_value, &names);
-    n = zend_hash_num_elements(Z_ARRVAL(rkeys));
-    if (n == 0) {
-        zval_ptr_dtor(&rkeys);
-        return;
-    }
-    wx_argv_init(&a);
-    wx_argv_add(&a, "MGET", 4);
-    wx_argv_add_strings(&a, Z_ARRVAL(rkeys));
-    r = wx_store_command(c, &a);
-    wx_argv_free(&a);
-    if (!r) {
-        goto fail;
-    }
-    if (r->type != REDIS_REPLY_ARRAY || r->elements != n) {
-        freeReplyObject(r);
-        wx_throw_cache(WX_CONN_ERR_PROTOCOL, "unexpected reply to MGET");
-        goto fail;
-    }
-    for (i = 0; i < r->elements; i++) {
-        zval v;
-        if (wx_store_decode(c, Z_STR_P(zend_hash_index_find(Z_ARRVAL(rkeys), i)), r->element[i], &v) == FAILURE) {
-            freeReplyObject(r);
-            goto fail;
-        }
-        if (Z_ISUNDEF(v)) {
-            if (def) {
-                ZVAL_COPY(&v, def);
-            } else {
-                ZVAL_NULL(&v);
-            }
-        }
-        add_next_index_zval(&items->values, &v);
-    }
-    freeReplyObject(r);
+    rc = wx_store_get_many(c, Z_ARRVAL(rkeys), def, Z_ARRVAL(items->values));
     zval_ptr_dtor(&rkeys);
-    return;
-
-fail:
-    zval_ptr_dtor(&rkeys);
-    zval_ptr_dtor(return_value);
-    ZVAL_UNDEF(return_value);
-    RETURN_THROWS();
+    if (rc == FAILURE) {
+        zval_ptr_dtor(return_value);
+        ZVAL_UNDEF(return_value);
+        RETURN_THROWS();
+    }
 }
 
 ZEND_METHOD(WxRedis_CacheBase, setMultiple)

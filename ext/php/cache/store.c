@@ -181,6 +181,48 @@ zend_result wx_store_get(wx_cache_obj_t *c, zend_string *rk, zval *out)
     return rc;
 }
 
+zend_result wx_store_get_many(wx_cache_obj_t *c, HashTable *rkeys, zval *def, HashTable *values)
+{
+    uint32_t n = zend_hash_num_elements(rkeys), i;
+    wx_argv_t a;
+    redisReply *r;
+    zval v;
+
+    if (n == 0) {
+        return SUCCESS;
+    }
+    wx_argv_init(&a);
+    wx_argv_add(&a, "MGET", 4);
+    wx_argv_add_strings(&a, rkeys);
+    r = wx_store_command(c, &a);
+    wx_argv_free(&a);
+    if (!r) {
+        return FAILURE;
+    }
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != n) {
+        freeReplyObject(r);
+        wx_throw_cache(WX_CONN_ERR_PROTOCOL, "unexpected reply to MGET");
+        return FAILURE;
+    }
+    for (i = 0; i < n; i++) {
+        zend_string *rk = Z_STR_P(zend_hash_index_find(rkeys, i));
+        if (wx_store_decode_reply(c, rk, r->element[i], &v) == FAILURE) {
+            freeReplyObject(r);
+            return FAILURE;
+        }
+        if (Z_ISUNDEF(v)) {
+            if (def) {
+                ZVAL_COPY(&v, def);
+            } else {
+                ZVAL_NULL(&v);
+            }
+        }
+        zend_hash_next_index_insert_new(values, &v);
+    }
+    freeReplyObject(r);
+    return SUCCESS;
+}
+
 /* SET rk bytes [EX ttl] appended to a builder; ttl is the number in
  * decimal (formatted once for a whole batch), NULL for no expiry. */
 static zend_always_inline void wx_store_add_set(wx_argv_t *a, zend_string *rk, zend_string *bytes, const char *ttl, size_t ttl_len)

@@ -199,6 +199,12 @@ zend_result wx_store_decode(wx_cache_obj_t *c, zend_string *rk, const redisReply
 /* GET rk and decode it (wx_store_decode). */
 zend_result wx_store_get(wx_cache_obj_t *c, zend_string *rk, zval *out);
 
+/* MGET of the Redis keys of a packed array of strings, in one round trip,
+ * each value decoded and appended to `values` in order; a missing key
+ * appends a copy of def (NULL: null). Counts hits and misses. On FAILURE
+ * `values` may hold the values decoded before the failure. */
+zend_result wx_store_get_many(wx_cache_obj_t *c, HashTable *rkeys, zval *def, HashTable *values);
+
 /* SET rk to value's wire bytes, with EX ttl when ttl > 0 (else no
  * expiry). A serialization error names `shown` (NULL: rk). *stored (may
  * be NULL) is whether the server answered OK. Counts a write. */
