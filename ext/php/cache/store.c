@@ -143,6 +143,19 @@ zend_result wx_store_pipeline(wx_cache_obj_t *c, const wx_conn_cmd_t *cmds, size
 }
 
 
+redisReply *wx_store_keys_command(wx_cache_obj_t *c, const char *cmd, HashTable *rkeys)
+{
+    wx_argv_t a;
+    redisReply *r;
+
+    wx_argv_init(&a);
+    wx_argv_add_cstr(&a, cmd);
+    wx_argv_add_strings(&a, rkeys);
+    r = wx_store_command(c, &a);
+    wx_argv_free(&a);
+    return r;
+}
+
 /* ------------------------------------------------------------------ values */
 
 /* wx_store_decode, inlined into wx_store_get (the hottest path). */
@@ -184,19 +197,13 @@ zend_result wx_store_get(wx_cache_obj_t *c, zend_string *rk, zval *out)
 zend_result wx_store_get_many(wx_cache_obj_t *c, HashTable *rkeys, zval *def, HashTable *values)
 {
     uint32_t n = zend_hash_num_elements(rkeys), i;
-    wx_argv_t a;
     redisReply *r;
     zval v;
 
     if (n == 0) {
         return SUCCESS;
     }
-    wx_argv_init(&a);
-    wx_argv_add(&a, "MGET", 4);
-    wx_argv_add_strings(&a, rkeys);
-    r = wx_store_command(c, &a);
-    wx_argv_free(&a);
-    if (!r) {
+    if (!(r = wx_store_keys_command(c, "MGET", rkeys))) {
         return FAILURE;
     }
     if (r->type != REDIS_REPLY_ARRAY || r->elements != n) {
@@ -361,16 +368,9 @@ zend_result wx_store_del(wx_cache_obj_t *c, zend_string *rk)
 zend_result wx_store_del_many(wx_cache_obj_t *c, HashTable *rkeys)
 {
     uint32_t n = zend_hash_num_elements(rkeys);
-    wx_argv_t a;
-    redisReply *r;
 
     if (n == 0) {
         return SUCCESS;
     }
-    wx_argv_init(&a);
-    wx_argv_add(&a, "DEL", 3);
-    wx_argv_add_strings(&a, rkeys);
-    r = wx_store_command(c, &a);
-    wx_argv_free(&a);
-    return wx_store_deleted(r, n);
+    return wx_store_deleted(wx_store_keys_command(c, "DEL", rkeys), n);
 }

@@ -170,6 +170,7 @@ static zend_always_inline redisReply *wx_store_command(wx_cache_obj_t *c, const 
     redisReply *r;
     return wx_store_pipeline(c, &cmd, 1, &r, 0) == SUCCESS ? r : NULL;
 }
+
 /* The same for CMD rk, a command on one key (GET, EXISTS, DEL, TTL...). */
 static zend_always_inline redisReply *wx_store_key_command(wx_cache_obj_t *c, const char *cmd, zend_string *rk)
 {
@@ -183,6 +184,10 @@ static zend_always_inline redisReply *wx_store_key_command(wx_cache_obj_t *c, co
     wx_argv_free(&a);
     return r;
 }
+
+/* CMD k1 k2 ...: a command on the Redis keys of a packed array of strings
+ * (MGET, DEL, UNLINK, EXISTS of several keys). */
+redisReply *wx_store_keys_command(wx_cache_obj_t *c, const char *cmd, HashTable *rkeys);
 
 /* Throw an error reply to cmd as CacheException ERROR_REPLY, counted: for
  * callers that took it with WX_STORE_KEEP_ERRORS and found it fatal. */
