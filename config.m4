@@ -59,14 +59,16 @@ if test "$PHP_WXREDIS" != "no"; then
   WXREDIS_CORE="ext/core/wx_conn.c ext/core/wx_sniff.c ext/core/wx_crypt.c ext/core/wx_xml.c ext/core/wx_topology.c ext/core/wx_slots.c ext/core/wx_envelope.c"
   dnl one line per area, so each area's files are listed in one place
   WXREDIS_GLUE="ext/wxredis.c ext/php/bridge.c ext/php/exceptions.c ext/php/pool.c ext/php/codec.c ext/php/format.c"
-  WXREDIS_CACHE="ext/php/cache.c"
-  WXREDIS_CRYPT="ext/php/message_crypt.c"
+  WXREDIS_CACHE="ext/php/cache/cache.c ext/php/cache/args.c ext/php/cache/options.c ext/php/cache/items.c ext/php/cache/clear.c ext/php/cache/raw.c ext/php/cache/store.c ext/php/cache/compat.c"
+  WXREDIS_CRYPT="ext/php/crypt/message_crypt.c"
   WXREDIS_PLATFORM="ext/php/http.c ext/php/open_platform.c"
 
   PHP_NEW_EXTENSION(wxredis, $WXREDIS_GLUE $WXREDIS_CACHE $WXREDIS_CRYPT $WXREDIS_PLATFORM $WXREDIS_CORE, $ext_shared,, -DZEND_ENABLE_STATIC_TSRMLS_CACHE=1 -I@ext_srcdir@/ext)
   PHP_ADD_BUILD_DIR($ext_builddir/ext)
   PHP_ADD_BUILD_DIR($ext_builddir/ext/core)
   PHP_ADD_BUILD_DIR($ext_builddir/ext/php)
+  PHP_ADD_BUILD_DIR($ext_builddir/ext/php/cache)
+  PHP_ADD_BUILD_DIR($ext_builddir/ext/php/crypt)
   PHP_ADD_EXTENSION_DEP(wxredis, spl)
   PHP_ADD_EXTENSION_DEP(wxredis, json)
 fi

@@ -16,6 +16,7 @@
 #include "php_wxredis.h"
 #include "php/bridge.h"
 #include "php/exceptions.h"
+#include "php/pool.h"
 
 ZEND_DECLARE_MODULE_GLOBALS(wxredis)
 
@@ -33,6 +34,9 @@ static PHP_GINIT_FUNCTION(wxredis)
 static PHP_GSHUTDOWN_FUNCTION(wxredis)
 {
     wx_pool_destroy(&wxredis_globals->pool);
+    /* with each thread's globals under ZTS, so no thread leaks its parser */
+    wx_xml_parser_free(wxredis_globals->xml_parser);
+    wxredis_globals->xml_parser = NULL;
 }
 
 PHP_MINIT_FUNCTION(wxredis)
@@ -48,14 +52,13 @@ PHP_MINIT_FUNCTION(wxredis)
 
 PHP_MSHUTDOWN_FUNCTION(wxredis)
 {
-    wx_message_crypt_shutdown();
     wx_bridge_shutdown();
     return SUCCESS;
 }
 
 PHP_MINFO_FUNCTION(wxredis)
 {
-    char buf[32];
+    char buf[MAX_LENGTH_OF_LONG + 1];
 
     php_info_print_table_start();
     php_info_print_table_row(2, "wxredis support", "enabled");

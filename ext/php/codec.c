@@ -15,8 +15,15 @@
 #include "ext/standard/php_var.h"
 #include "ext/json/php_json.h"
 
-#include "../php_wxredis.h"
-#include "../core/wx_sniff.h"
+#include "php_wxredis.h"
+#include "core/wx_sniff.h"
+#include "bridge.h"
+#include "exceptions.h"
+#include "codec.h"
+#include "cache/errors.h"
+
+/* legacy_formats' JSON: the nesting json_decode() allows by default. */
+#define WX_CODEC_JSON_DEPTH 512
 
 /* Replace the pending exception with a CacheException saying what failed
  * for which key; the original becomes its previous exception. */
@@ -151,7 +158,7 @@ static zend_result wx_codec_legacy_once(zend_string *key, wx_format_t fmt,
         ZVAL_STRINGL(out, buf, len);
         return SUCCESS;
     case WX_FORMAT_JSON:
-        if (php_json_decode_ex(out, buf, len, PHP_JSON_OBJECT_AS_ARRAY, 512) == SUCCESS) {
+        if (php_json_decode_ex(out, buf, len, PHP_JSON_OBJECT_AS_ARRAY, WX_CODEC_JSON_DEPTH) == SUCCESS) {
             return SUCCESS;
         }
         break;

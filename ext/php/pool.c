@@ -15,7 +15,8 @@
 #endif
 
 #include "php.h"
-#include "../php_wxredis.h"
+#include "php_wxredis.h"
+#include "pool.h"
 
 static void wx_pool_conn_dtor(zval *zv)
 {
@@ -43,19 +44,22 @@ wx_conn_t *wx_pool_acquire(const wx_conn_opts_t *opts, bool persistent)
     char *key;
 
     if (!persistent) {
-        return wx_conn_new(opts, &WXREDIS_G(conn_stats));
-    }
-    key = wx_conn_opts_key(opts);
-    if (!key) {
-        return NULL;
-    }
-    conn = zend_hash_str_find_ptr(&WXREDIS_G(pool), key, strlen(key));
-    if (!conn) {
         conn = wx_conn_new(opts, &WXREDIS_G(conn_stats));
-        if (conn) {
-            zend_hash_str_add_new_ptr(&WXREDIS_G(pool), key, strlen(key), conn);
+    } else if (!(key = wx_conn_opts_key(opts))) {
+        conn = NULL;
+    } else {
+        conn = zend_hash_str_find_ptr(&WXREDIS_G(pool), key, strlen(key));
+        if (!conn) {
+            conn = wx_conn_new(opts, &WXREDIS_G(conn_stats));
+            if (conn) {
+                zend_hash_str_add_new_ptr(&WXREDIS_G(pool), key, strlen(key), conn);
+            }
         }
+        free(key);
     }
-    free(key);
+    if (!conn) {
+        /* wx_conn uses malloc (the connection outlives the request) */
+        zend_throw_error(NULL, "out of memory");
+    }
     return conn;
 }

@@ -13,14 +13,16 @@
 #include <time.h>
 
 #include "php.h"
+#include "php/compat.h"   /* first: refuses PHP < 8.2 before the includes below fail */
 #include "zend_exceptions.h"
-#if PHP_VERSION_ID >= 80200
-# include "ext/random/php_random.h"
+#if PHP_VERSION_ID >= 80400
+# include "ext/random/php_random_csprng.h"  /* 8.4: the CSPRNG API's own header */
 #else
-# include "ext/standard/php_random.h"
+# include "ext/random/php_random.h"
 #endif
 
-#include "../php_wxredis.h"
+#include "php_wxredis.h"
+#include "php/exceptions.h"
 #include "core/wx_crypt.h"
 #include "core/wx_xml.h"
 #include "message_crypt.h"
@@ -38,28 +40,32 @@ typedef struct {
 
 static inline wx_mc_t *wx_mc_from_obj(zend_object *obj)
 {
-    return (wx_mc_t *) ((char *) obj - XtOffsetOf(wx_mc_t, std));
+    return (wx_mc_t *) ((char *) obj - offsetof(wx_mc_t, std));
 }
 
 #define WX_ZSTR(zs) WX_STR(ZSTR_VAL(zs), ZSTR_LEN(zs))
 
-/* One reusable XML parser per thread (ZEND_TLS is a plain static without
- * ZTS): a libxml2 parser context must not be shared between threads, and
- * keeping one alive between documents saves about a third of the cost of
- * parsing WeChat's small documents. Freed by wx_message_crypt_shutdown()
- * at MSHUTDOWN (threads of a ZTS server keep theirs until exit). */
-ZEND_TLS wx_xml_parser_t *wx_mc_parser;
+/* encrypt()'s own nonce: ten decimal digits, like the nonces WeChat sends
+ * (WX_MC_NONCE_MIN .. WX_MC_NONCE_MIN + WX_MC_NONCE_SPAN - 1). */
+#define WX_MC_NONCE_MIN  1000000000ULL
+#define WX_MC_NONCE_SPAN 9000000000ULL
 
+/* One reusable XML parser per thread, in the module globals: a libxml2
+ * parser context must not be shared between threads, and keeping one alive
+ * between documents saves about a third of the cost of parsing WeChat's
+ * small documents. GSHUTDOWN frees it (per thread under ZTS). */
 wx_crypt_status_t wx_message_crypt_parse(const char *buf, size_t len, wx_xml_node_t **root,
                                          wx_error_t *err)
 {
-    if (wx_mc_parser == NULL) {
-        wx_mc_parser = wx_xml_parser_new();
-        if (wx_mc_parser == NULL) {
-            return wx_xml_parse(buf, len, NULL, root, err);
+    wx_xml_parser_t *p = WXREDIS_G(xml_parser);
+
+    if (p == NULL) {
+        p = WXREDIS_G(xml_parser) = wx_xml_parser_new();
+        if (p == NULL) {
+            return wx_xml_parse(buf, len, NULL, root, err);  /* out of memory: no reuse */
         }
     }
-    return wx_xml_parse_with(wx_mc_parser, buf, len, NULL, root, err);
+    return wx_xml_parse_with(p, buf, len, NULL, root, err);
 }
 
 /* ---------------------------------------------------------------- objects */
@@ -95,6 +101,13 @@ static wx_mc_t *wx_mc_this(zval *zthis)
 static ZEND_COLD void wx_mc_throw(const wx_error_t *err)
 {
     wx_throw(wx_ce_CryptException, err->code, "%s", err->msg);
+}
+
+/* A buffer the core made (plaintext or reply XML) as the return value. */
+static void wx_mc_return_buf(zval *return_value, char *out, size_t out_len)
+{
+    RETVAL_STRINGL(out, out_len);
+    wx_crypt_buf_free(out);
 }
 
 /* ---------------------------------------------------------------- XML -> array */
@@ -238,15 +251,39 @@ out:
     return st;
 }
 
+/* What a decryption gives back, and what decrypt() and decryptMessage() do
+ * with it: throw, or remember which key worked (encrypt() answers with it)
+ * and return the plaintext. */
+typedef struct {
+    char      *out;
+    size_t     out_len;
+    int        used;      /* WX_CRYPT_KEY_* */
+    wx_error_t err;
+} wx_mc_plain_t;
+
+static void wx_mc_plain_init(wx_mc_plain_t *p)
+{
+    p->out = NULL;
+    p->out_len = 0;
+    p->used = WX_CRYPT_KEY_CURRENT;
+}
+
+static void wx_mc_plain_return(wx_mc_t *mc, wx_crypt_status_t st, wx_mc_plain_t *p, zval *return_value)
+{
+    if (st != WX_CRYPT_OK) {
+        wx_mc_throw(&p->err);
+        return;
+    }
+    mc->reply_key = p->used;
+    wx_mc_return_buf(return_value, p->out, p->out_len);
+}
+
 ZEND_METHOD(WxRedis_MessageCrypt, decryptMessage)
 {
     HashTable *query;
     zend_string *body;
-    wx_error_t err;
+    wx_mc_plain_t p;
     wx_mc_t *mc;
-    char *out = NULL;
-    size_t out_len = 0;
-    int used = WX_CRYPT_KEY_CURRENT;
 
     ZEND_PARSE_PARAMETERS_START(2, 2)
         Z_PARAM_ARRAY_HT(query)
@@ -256,23 +293,16 @@ ZEND_METHOD(WxRedis_MessageCrypt, decryptMessage)
     if ((mc = wx_mc_this(ZEND_THIS)) == NULL) {
         RETURN_THROWS();
     }
-    if (wx_message_crypt_open_push(mc->crypt, query, body, &out, &out_len, &used, &err) != WX_CRYPT_OK) {
-        wx_mc_throw(&err);
-        RETURN_THROWS();
-    }
-    mc->reply_key = used;
-    RETVAL_STRINGL(out, out_len);
-    wx_crypt_buf_free(out);
+    wx_mc_plain_init(&p);
+    wx_mc_plain_return(mc, wx_message_crypt_open_push(mc->crypt, query, body, &p.out, &p.out_len,
+                                                      &p.used, &p.err), &p, return_value);
 }
 
 ZEND_METHOD(WxRedis_MessageCrypt, decrypt)
 {
     zend_string *encrypt, *sig, *ts, *nonce;
-    wx_error_t err;
+    wx_mc_plain_t p;
     wx_mc_t *mc;
-    char *out = NULL;
-    size_t out_len = 0;
-    int used = WX_CRYPT_KEY_CURRENT;
 
     ZEND_PARSE_PARAMETERS_START(4, 4)
         Z_PARAM_STR(encrypt)
@@ -284,20 +314,16 @@ ZEND_METHOD(WxRedis_MessageCrypt, decrypt)
     if ((mc = wx_mc_this(ZEND_THIS)) == NULL) {
         RETURN_THROWS();
     }
-    if (wx_crypt_decrypt_verified(mc->crypt, WX_ZSTR(sig), WX_ZSTR(ts), WX_ZSTR(nonce),
-                                  WX_ZSTR(encrypt), &out, &out_len, &used, &err) != WX_CRYPT_OK) {
-        wx_mc_throw(&err);
-        RETURN_THROWS();
-    }
-    mc->reply_key = used;
-    RETVAL_STRINGL(out, out_len);
-    wx_crypt_buf_free(out);
+    wx_mc_plain_init(&p);
+    wx_mc_plain_return(mc, wx_crypt_decrypt_verified(mc->crypt, WX_ZSTR(sig), WX_ZSTR(ts), WX_ZSTR(nonce),
+                                                     WX_ZSTR(encrypt), &p.out, &p.out_len, &p.used, &p.err),
+                       &p, return_value);
 }
 
 ZEND_METHOD(WxRedis_MessageCrypt, encrypt)
 {
     zend_string *xml, *ts = NULL, *nonce = NULL, *random = NULL;
-    char ts_buf[24], nonce_buf[24];
+    char ts_buf[MAX_LENGTH_OF_LONG + 1], nonce_buf[MAX_LENGTH_OF_LONG + 1];
     wx_str_t ts_s, nonce_s;
     wx_error_t err;
     wx_mc_t *mc;
@@ -316,7 +342,7 @@ ZEND_METHOD(WxRedis_MessageCrypt, encrypt)
         RETURN_THROWS();
     }
     if (random != NULL && ZSTR_LEN(random) != WX_CRYPT_RANDOM_LEN) {
-        zend_argument_value_error(4, "must be exactly 16 bytes, %zu given", ZSTR_LEN(random));
+        zend_argument_value_error(4, "must be exactly %d bytes, %zu given", WX_CRYPT_RANDOM_LEN, ZSTR_LEN(random));
         RETURN_THROWS();
     }
     if (ts != NULL) {
@@ -328,13 +354,12 @@ ZEND_METHOD(WxRedis_MessageCrypt, encrypt)
     if (nonce != NULL) {
         nonce_s = WX_ZSTR(nonce);
     } else {
-        /* ten decimal digits, like the nonces WeChat sends */
         uint64_t r;
         if (php_random_bytes_throw(&r, sizeof(r)) == FAILURE) {
             RETURN_THROWS();
         }
         nonce_s = WX_STR(nonce_buf, (size_t) snprintf(nonce_buf, sizeof(nonce_buf), "%llu",
-                         (unsigned long long) (1000000000ULL + r % 9000000000ULL)));
+                         (unsigned long long) (WX_MC_NONCE_MIN + r % WX_MC_NONCE_SPAN)));
     }
     if (wx_crypt_encrypt_reply(mc->crypt, WX_ZSTR(xml), ts_s, nonce_s,
                                random != NULL ? (const unsigned char *) ZSTR_VAL(random) : NULL,
@@ -342,8 +367,7 @@ ZEND_METHOD(WxRedis_MessageCrypt, encrypt)
         wx_mc_throw(&err);
         RETURN_THROWS();
     }
-    RETVAL_STRINGL(out, out_len);
-    wx_crypt_buf_free(out);
+    wx_mc_return_buf(return_value, out, out_len);
 }
 
 ZEND_METHOD(WxRedis_MessageCrypt, signature)
@@ -439,16 +463,10 @@ void wx_message_crypt_register(void)
     wx_ce_MessageCrypt->create_object = wx_mc_create;
 
     memcpy(&wx_mc_handlers, zend_get_std_object_handlers(), sizeof(zend_object_handlers));
-    wx_mc_handlers.offset = XtOffsetOf(wx_mc_t, std);
+    wx_mc_handlers.offset = offsetof(wx_mc_t, std);
     wx_mc_handlers.free_obj = wx_mc_free;
     /* the keys live in exactly one object: no clones; and two instances
      * must not compare equal just because neither has properties */
     wx_mc_handlers.clone_obj = NULL;
     wx_mc_handlers.compare = zend_objects_not_comparable;
-}
-
-void wx_message_crypt_shutdown(void)
-{
-    wx_xml_parser_free(wx_mc_parser);
-    wx_mc_parser = NULL;
 }

@@ -1,0 +1,134 @@
+/*
+ * clear(): SCAN the prefix, UNLINK (DEL before Redis 4.0) page by page.
+ */
+#ifdef HAVE_CONFIG_H
+# include "config.h"
+#endif
+
+#include "php.h"
+#include "zend_smart_str.h"
+#include "php_wxredis.h"
+#include "php/exceptions.h"
+#include "internal.h"
+
+/* Keys asked for per SCAN page: big enough that a large cache clears in
+ * few round trips, small enough that one UNLINK never blocks Redis long. */
+#define WX_CACHE_SCAN_COUNT        1000
+/* A SCAN cursor is an unsigned 64-bit number in decimal (at most 20 digits). */
+#define WX_CACHE_SCAN_CURSOR_SIZE  32
+
+/* Escape glob metacharacters so SCAN MATCH sees the prefix literally. */
+static zend_string *wx_cache_match_pattern(zend_string *prefix)
+{
+    smart_str s = {0};
+    size_t i;
+    for (i = 0; i < ZSTR_LEN(prefix); i++) {
+        char ch = ZSTR_VAL(prefix)[i];
+        if (ch == '*' || ch == '?' || ch == '[' || ch == ']' || ch == '\\') {
+            smart_str_appendc(&s, '\\');
+        }
+        smart_str_appendc(&s, ch);
+    }
+    smart_str_appendc(&s, '*');
+    smart_str_0(&s);
+    return smart_str_extract(&s);
+}
+
+/* UNLINK (or DEL on servers before 4.0) the keys of one SCAN page. */
+static zend_result wx_cache_unlink_page(wx_cache_obj_t *c, redisReply *page)
+{
+    wx_argv_t a;
+    wx_conn_cmd_t cmd;
+    redisReply *r;
+    zend_result rc;
+    size_t i;
+
+    if (page->elements == 0) {
+        return SUCCESS;
+    }
+    wx_argv_init(&a);
+    wx_argv_reserve(&a, (uint32_t) page->elements + 1);
+    wx_argv_add_cstr(&a, c->no_unlink ? "DEL" : "UNLINK");
+    for (i = 0; i < page->elements; i++) {
+        wx_argv_add(&a, page->element[i]->str, page->element[i]->len);
+    }
+    cmd = wx_argv_cmd(&a);
+    rc = wx_store_pipeline(c, &cmd, 1, &r, WX_STORE_KEEP_ERRORS);
+    if (rc == SUCCESS && r->type == REDIS_REPLY_ERROR && !c->no_unlink && strstr(r->str, "unknown command")) {
+        /* once per object: the next pages go straight to DEL */
+        c->no_unlink = true;
+        freeReplyObject(r);
+        a.argv[0] = "DEL";
+        a.lens[0] = 3;
+        rc = wx_store_pipeline(c, &cmd, 1, &r, WX_STORE_KEEP_ERRORS);
+    }
+    if (rc == SUCCESS) {
+        if (r->type == REDIS_REPLY_ERROR) {
+            wx_store_throw_reply(&cmd, r);
+            rc = FAILURE;
+        } else {
+            WXREDIS_G(cache_stats).deletes += (zend_long) page->elements;
+        }
+        freeReplyObject(r);
+    }
+    wx_argv_free(&a);
+    return rc;
+}
+
+ZEND_METHOD(WxRedis_CacheBase, clear)
+{
+    wx_cache_obj_t *c;
+    zend_string *pattern;
+    char cursor[WX_CACHE_SCAN_CURSOR_SIZE] = "0";
+    zend_result rc = SUCCESS;
+
+    ZEND_PARSE_PARAMETERS_NONE();
+
+    if (!(c = wx_cache_this(ZEND_THIS))) {
+        RETURN_THROWS();
+    }
+    if (ZSTR_LEN(c->prefix) == 0) {
+        /* Without a prefix "our" keys are every key of the database,
+         * which may hold other applications' data and the refresh tokens. */
+        wx_throw_cache(WX_CACHE_ERR_UNSAFE,
+            "clear() refuses to run without a prefix: it would delete every key in the Redis "
+            "database, not only this cache's; set the \"prefix\" option (e.g. \"easywechat:\")");
+        RETURN_THROWS();
+    }
+    pattern = wx_cache_match_pattern(c->prefix);
+    do {
+        wx_argv_t a;
+        redisReply *r;
+
+        wx_argv_init(&a);
+        wx_argv_add(&a, "SCAN", 4);
+        wx_argv_add_cstr(&a, cursor);
+        wx_argv_add(&a, "MATCH", 5);
+        wx_argv_add_zstr(&a, pattern);
+        wx_argv_add(&a, "COUNT", 5);
+        wx_argv_add_long(&a, WX_CACHE_SCAN_COUNT);
+        r = wx_store_command(c, &a);
+        wx_argv_free(&a);
+        if (!r) {
+            rc = FAILURE;
+            break;
+        }
+        if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+            r->element[0]->type != REDIS_REPLY_STRING || r->element[0]->len >= sizeof(cursor) ||
+            r->element[1]->type != REDIS_REPLY_ARRAY) {
+            freeReplyObject(r);
+            wx_throw_cache(WX_CONN_ERR_PROTOCOL, "unexpected reply to SCAN");
+            rc = FAILURE;
+            break;
+        }
+        memcpy(cursor, r->element[0]->str, r->element[0]->len);
+        cursor[r->element[0]->len] = '\0';
+        rc = wx_cache_unlink_page(c, r->element[1]);
+        freeReplyObject(r);
+    } while (rc == SUCCESS && strcmp(cursor, "0") != 0);
+    zend_string_release(pattern);
+    if (rc == FAILURE) {
+        RETURN_THROWS();
+    }
+    RETURN_TRUE;
+}

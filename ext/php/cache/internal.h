@@ -1,0 +1,72 @@
+/*
+ * What the files of ext/php/cache/ share besides store.h: the CacheItems
+ * object and the helpers one file defines and others call. Private to the
+ * cache; other classes use store.h.
+ */
+#ifndef WX_PHP_CACHE_INTERNAL_H
+#define WX_PHP_CACHE_INTERNAL_H
+
+#include "php.h"
+#include "store.h"
+
+extern zend_class_entry *wx_ce_CacheItems;
+
+typedef struct {
+    zval        keys;         /* packed array of strings */
+    zval        values;       /* packed array, same length */
+    uint32_t    pos;
+    zend_object std;
+} wx_cache_items_t;
+
+static inline wx_cache_items_t *wx_cache_items_from_obj(zend_object *obj)
+{
+    return (wx_cache_items_t *) ((char *) obj - offsetof(wx_cache_items_t, std));
+}
+
+/* The cache behind $this; NULL with an Error when its constructor did not
+ * run (store.c throws it). */
+ZEND_COLD void wx_cache_throw_uninitialized(zval *zthis);
+
+static zend_always_inline wx_cache_obj_t *wx_cache_this(zval *zthis)
+{
+    wx_cache_obj_t *c = wx_cache_from_obj(Z_OBJ_P(zthis));
+    if (UNEXPECTED(!c->conn)) {
+        wx_cache_throw_uninitialized(zthis);
+        return NULL;
+    }
+    return c;
+}
+
+/* args.c: PSR-16's argument rules. */
+
+/* A PSR-16 key checked, as its Redis key (prefix + key). */
+zend_string *wx_cache_key(wx_cache_obj_t *c, zval *key);
+
+/* A TTL (NULL, null, int seconds or DateInterval): forever, *secs > 0
+ * seconds from now, or already expired (PSR-16: delete the item). */
+typedef enum { WX_TTL_FOREVER, WX_TTL_SECONDS, WX_TTL_EXPIRED } wx_ttl_t;
+zend_result wx_cache_ttl(zval *ttl, wx_ttl_t *kind, zend_long *secs);
+
+/* Call fn(key, value) for each entry of an array or a Traversable (int
+ * keys arrive as IS_LONG, as PHP arrays hold them). FAILURE when fn fails,
+ * the iterator throws, or `iterable` is neither (InvalidArgumentException
+ * naming `what`). */
+typedef zend_result (*wx_cache_each_fn)(wx_cache_obj_t *c, zval *key, zval *val, void *ctx);
+zend_result wx_cache_each(wx_cache_obj_t *c, zval *iterable, const char *what,
+                          wx_cache_each_fn fn, void *ctx);
+/* Checked keys of an iterable of keys (getMultiple, deleteMultiple):
+ * `names` gets the PSR keys, `rkeys` their Redis keys, both packed, in
+ * order, without duplicates. */
+zend_result wx_cache_collect_keys(wx_cache_obj_t *c, zval *keys, zval *names, zval *rkeys);
+/* Checked entries of an iterable of key => value (setMultiple) into
+ * `staged`: Redis key => value. Int keys are valid (PHP turns "123" into
+ * 123); a later duplicate overwrites an earlier one, as in an array. */
+zend_result wx_cache_stage_values(wx_cache_obj_t *c, zval *values, HashTable *staged);
+
+/* items.c: a new CacheItems in out over the PSR keys `names` (a packed
+ * array, taken); the caller appends one value per key to ->values. */
+wx_cache_items_t *wx_cache_items_init(zval *out, zval *names);
+/* From MINIT: the class's handlers and its C iterator. */
+void wx_cache_items_startup(zend_class_entry *ce);
+
+#endif
