@@ -1,4 +1,6 @@
 /* wx_wechat: WeChat Open Platform policy (see wx_wechat.h). */
+#include <string.h>
+
 #include "wx_wechat.h"
 
 long wx_wechat_token_ttl(long expires_in, long cut)
@@ -48,6 +50,28 @@ const char *wx_wechat_api_name(wx_wechat_api_t api)
 int wx_wechat_api_needs_token(wx_wechat_api_t api)
 {
     return (unsigned) api < WX_WECHAT_API_COUNT ? wx_wechat_apis[api].needs_token : 0;
+}
+
+/* ---------------------------------------------- authorization-event pushes */
+
+wx_wechat_push_t wx_wechat_push_type(const char *t, size_t len)
+{
+    static const struct {
+        const char      *name;
+        wx_wechat_push_t type;
+    } types[] = {
+        { "component_verify_ticket", WX_WECHAT_PUSH_TICKET },
+        { "authorized", WX_WECHAT_PUSH_AUTHORIZED },
+        { "updateauthorized", WX_WECHAT_PUSH_AUTHORIZED },
+        { "unauthorized", WX_WECHAT_PUSH_UNAUTHORIZED },
+    };
+    size_t i;
+    for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        if (strlen(types[i].name) == len && memcmp(types[i].name, t, len) == 0) {
+            return types[i].type;
+        }
+    }
+    return WX_WECHAT_PUSH_OTHER;
 }
 
 /* ------------------------------------------------------------ errcodes */

@@ -78,6 +78,18 @@ const char *wx_wechat_api_name(wx_wechat_api_t api);
 /* Whether the call carries the component token in its query. */
 int         wx_wechat_api_needs_token(wx_wechat_api_t api);
 
+/* ---------------------------------------------- authorization-event pushes */
+
+/* What a push to the authorization-event URL is, by its <InfoType>. */
+typedef enum {
+    WX_WECHAT_PUSH_OTHER = 0,        /* anything else: accepted, nothing to do */
+    WX_WECHAT_PUSH_TICKET,           /* component_verify_ticket: ComponentVerifyTicket, CreateTime */
+    WX_WECHAT_PUSH_AUTHORIZED,       /* authorized, updateauthorized: AuthorizationCode */
+    WX_WECHAT_PUSH_UNAUTHORIZED      /* unauthorized: AuthorizerAppid */
+} wx_wechat_push_t;
+
+wx_wechat_push_t wx_wechat_push_type(const char *info_type, size_t len);
+
 /* ------------------------------------------------------------ errcodes */
 
 /* What an errcode asks the caller to do. */

@@ -51,8 +51,21 @@ static void check_errcodes(void)
     WX_CHECK(wx_wechat_hint(0) == NULL, "no hint for success");
 }
 
+static void check_pushes(void)
+{
+    WX_CHECK(wx_wechat_push_type("component_verify_ticket", 23) == WX_WECHAT_PUSH_TICKET, "ticket push");
+    WX_CHECK(wx_wechat_push_type("authorized", 10) == WX_WECHAT_PUSH_AUTHORIZED
+             && wx_wechat_push_type("updateauthorized", 16) == WX_WECHAT_PUSH_AUTHORIZED, "authorized, updateauthorized");
+    WX_CHECK(wx_wechat_push_type("unauthorized", 12) == WX_WECHAT_PUSH_UNAUTHORIZED, "unauthorized");
+    WX_CHECK(wx_wechat_push_type("notify_third_fasteregister", 26) == WX_WECHAT_PUSH_OTHER, "other InfoTypes: accepted");
+    WX_CHECK(wx_wechat_push_type("authorize", 9) == WX_WECHAT_PUSH_OTHER, "a prefix is not a match");
+    WX_CHECK(wx_wechat_push_type("authorized\0x", 12) == WX_WECHAT_PUSH_OTHER, "NUL inside is not a match");
+    WX_CHECK(wx_wechat_push_type("", 0) == WX_WECHAT_PUSH_OTHER, "empty");
+}
+
 int main(void)
 {
+    check_pushes();
     check_lifetimes();
     check_apis();
     check_errcodes();

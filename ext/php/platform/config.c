@@ -1,14 +1,62 @@
 /*
- * WxRedis\OpenPlatform::__construct(): the config array, checked.
+ * WxRedis\OpenPlatform's config array: one table of the keys it takes,
+ * each checked by its kind; errors are InvalidArgumentException with
+ * OpenPlatform::ERROR_CONFIG, naming the key.
  */
 #include "platform.h"
+#include "zend_smart_str.h"
 
-/* ------------------------------------------------------------- constructor */
+typedef struct {
+    zend_string *app_id, *secret, *token, *aes_key, *previous_aes_key, *api_base;
+    double       http_timeout, refresh_margin, lock_timeout;
+    bool         lock_given;
+} wx_op_config_t;
+
+typedef enum {
+    WX_CFG_STRING,     /* non-empty, no NUL */
+    WX_CFG_APP_ID,     /* a string that can go into keys */
+    WX_CFG_AES_KEY,    /* a string that is an EncodingAESKey */
+    WX_CFG_OPT_AES_KEY,/* the same, or null / "" for none */
+    WX_CFG_URL,        /* http:// or https://, no query or fragment */
+    WX_CFG_SECONDS     /* int or float within [min or (min, max] */
+} wx_cfg_kind_t;
+
+static const struct {
+    const char   *name;
+    wx_cfg_kind_t kind;
+    size_t        offset;
+    double        min, max;
+    bool          min_inclusive;
+} wx_op_config_keys[] = {
+    { "app_id",           WX_CFG_APP_ID,      XtOffsetOf(wx_op_config_t, app_id) },
+    { "secret",           WX_CFG_STRING,      XtOffsetOf(wx_op_config_t, secret) },
+    { "token",            WX_CFG_STRING,      XtOffsetOf(wx_op_config_t, token) },
+    { "aes_key",          WX_CFG_AES_KEY,     XtOffsetOf(wx_op_config_t, aes_key) },
+    { "previous_aes_key", WX_CFG_OPT_AES_KEY, XtOffsetOf(wx_op_config_t, previous_aes_key) },
+    { "api_base",         WX_CFG_URL,         XtOffsetOf(wx_op_config_t, api_base) },
+    { "http_timeout",     WX_CFG_SECONDS,     XtOffsetOf(wx_op_config_t, http_timeout), 0, WX_OP_MAX_TIMEOUT, false },
+    { "refresh_margin",   WX_CFG_SECONDS,     XtOffsetOf(wx_op_config_t, refresh_margin), 0, WX_OP_MAX_REFRESH_MARGIN, true },
+    { "lock_timeout",     WX_CFG_SECONDS,     XtOffsetOf(wx_op_config_t, lock_timeout), 0, WX_OP_MAX_TIMEOUT, false },
+};
+#define WX_OP_NCONFIG (sizeof(wx_op_config_keys) / sizeof(wx_op_config_keys[0]))
+
+static void wx_op_config_free(wx_op_config_t *cfg)
+{
+    zend_string **s[] = { &cfg->app_id, &cfg->secret, &cfg->token, &cfg->aes_key, &cfg->previous_aes_key,
+                          &cfg->api_base };
+    size_t i;
+    for (i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+        if (*s[i]) {
+            zend_string_release(*s[i]);
+            *s[i] = NULL;
+        }
+    }
+}
 
 static zend_result wx_op_cfg_string(zval *v, const char *name, zend_string **dst)
 {
     if (Z_TYPE_P(v) != IS_STRING || Z_STRLEN_P(v) == 0 || memchr(Z_STRVAL_P(v), '\0', Z_STRLEN_P(v))) {
-        wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
+        wx_throw_invalid(WX_OP_ERR_CONFIG,
             "config \"%s\" must be a non-empty string without NUL bytes, %s given", name,
             Z_TYPE_P(v) == IS_STRING ? "an invalid string" : zend_zval_type_name(v));
         return FAILURE;
@@ -27,12 +75,12 @@ static zend_result wx_op_cfg_seconds(zval *v, const char *name, double min, doub
     } else if (Z_TYPE_P(v) == IS_DOUBLE) {
         d = Z_DVAL_P(v);
     } else {
-        wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
+        wx_throw_invalid(WX_OP_ERR_CONFIG,
             "config \"%s\" must be a number of seconds (int or float), %s given", name, zend_zval_type_name(v));
         return FAILURE;
     }
     if (!((min_inclusive ? d >= min : d > min) && d <= max)) {
-        wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
+        wx_throw_invalid(WX_OP_ERR_CONFIG,
             "config \"%s\" must be %s %g and at most %g seconds, %g given",
             name, min_inclusive ? "at least" : "greater than", min, max, d);
         return FAILURE;
@@ -45,142 +93,157 @@ static zend_result wx_op_cfg_aes_key(zend_string *key, const char *name)
 {
     wx_error_t err;
     if (wx_crypt_decode_aes_key(WX_STR(ZSTR_VAL(key), ZSTR_LEN(key)), NULL, &err) != WX_CRYPT_OK) {
-        wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
-            "config \"%s\" is not a valid EncodingAESKey: %s", name, err.msg);
+        wx_throw_invalid(WX_OP_ERR_CONFIG, "config \"%s\" is not a valid EncodingAESKey: %s", name, err.msg);
         return FAILURE;
     }
     return SUCCESS;
 }
 
-ZEND_METHOD(WxRedis_OpenPlatform, __construct)
+static zend_result wx_op_cfg_url(zend_string *base, const char *name)
 {
-    HashTable *config;
-    zval *cache, *v;
-    zend_string *name, *token = NULL, *aes = NULL, *prev = NULL, *app_id = NULL, *secret = NULL, *base = NULL;
-    double http_timeout = 5.0, lock_timeout = 0, margin = 300;
-    bool lock_given = false;
-    wx_crypt_t *crypt = NULL;
-    wx_error_t err;
-    wx_op_t *op = wx_op_from_obj(Z_OBJ_P(ZEND_THIS));
-
-    ZEND_PARSE_PARAMETERS_START(2, 2)
-        Z_PARAM_ARRAY_HT(config)
-        Z_PARAM_OBJECT_OF_CLASS(cache, wx_ce_CacheBase)
-    ZEND_PARSE_PARAMETERS_END();
-
-    if (op->crypt) {
-        zend_throw_error(NULL, "Cannot call the constructor twice");
-        RETURN_THROWS();
+    if (strncasecmp(ZSTR_VAL(base), "http://", 7) != 0 && strncasecmp(ZSTR_VAL(base), "https://", 8) != 0) {
+        wx_throw_invalid(WX_OP_ERR_CONFIG,
+            "config \"%s\" must be an http:// or https:// URL, \"%s\" given", name, ZSTR_VAL(base));
+        return FAILURE;
     }
-    if (!wx_cache_fetch(cache)) {
-        RETURN_THROWS();
+    if (strchr(ZSTR_VAL(base), '?') || strchr(ZSTR_VAL(base), '#')) {
+        wx_throw_invalid(WX_OP_ERR_CONFIG,
+            "config \"%s\" must not have a query or fragment, \"%s\" given", name, ZSTR_VAL(base));
+        return FAILURE;
     }
+    return SUCCESS;
+}
+
+/* One config entry, by the kind its key has. */
+static zend_result wx_op_cfg_entry(wx_op_config_t *cfg, size_t k, zval *v)
+{
+    const char *name = wx_op_config_keys[k].name;
+    void *dst = (char *) cfg + wx_op_config_keys[k].offset;
+    zend_string **s = dst;
+
+    switch (wx_op_config_keys[k].kind) {
+    case WX_CFG_SECONDS:
+        if (dst == &cfg->lock_timeout) {
+            cfg->lock_given = true;
+        }
+        return wx_op_cfg_seconds(v, name, wx_op_config_keys[k].min, wx_op_config_keys[k].max,
+                                 wx_op_config_keys[k].min_inclusive, dst);
+    case WX_CFG_OPT_AES_KEY:
+        /* null or "" mean none: configuration often passes "" */
+        if (Z_TYPE_P(v) == IS_NULL || (Z_TYPE_P(v) == IS_STRING && Z_STRLEN_P(v) == 0)) {
+            return SUCCESS;
+        }
+        /* fall through */
+    case WX_CFG_AES_KEY:
+        return wx_op_cfg_string(v, name, s) == SUCCESS ? wx_op_cfg_aes_key(*s, name) : FAILURE;
+    case WX_CFG_APP_ID:
+        if (wx_op_cfg_string(v, name, s) == FAILURE) {
+            return FAILURE;
+        }
+        return wx_op_check_appid(ZSTR_VAL(*s), ZSTR_LEN(*s), "config \"app_id\"");
+    case WX_CFG_URL:
+        return wx_op_cfg_string(v, name, s) == SUCCESS ? wx_op_cfg_url(*s, name) : FAILURE;
+    default:
+        return wx_op_cfg_string(v, name, s);
+    }
+}
+
+static ZEND_COLD void wx_op_cfg_unknown(zend_string *name)
+{
+    smart_str known = {0};
+    size_t k;
+    for (k = 0; k < WX_OP_NCONFIG; k++) {
+        smart_str_appends(&known, k ? ", " : "");
+        smart_str_appends(&known, wx_op_config_keys[k].name);
+    }
+    smart_str_0(&known);
+    wx_throw_invalid(WX_OP_ERR_CONFIG, "unknown config key \"%s\" (known: %s)", ZSTR_VAL(name), ZSTR_VAL(known.s));
+    smart_str_free(&known);
+}
+
+/* Every entry of config, then what must hold across them. */
+static zend_result wx_op_cfg_parse(wx_op_config_t *cfg, HashTable *config)
+{
+    zend_string *name;
+    zval *v;
+
     ZEND_HASH_FOREACH_STR_KEY_VAL(config, name, v) {
-        zend_result rc;
+        size_t k;
         ZVAL_DEREF(v);
         if (!name) {
-            wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
+            wx_throw_invalid(WX_OP_ERR_CONFIG,
                 "config must be an array keyed by name (app_id, secret, token, aes_key, ...)");
-            goto fail;
+            return FAILURE;
         }
-        if (zend_string_equals_literal(name, "app_id")) {
-            rc = wx_op_cfg_string(v, "app_id", &app_id);
-            if (rc == SUCCESS) rc = wx_op_check_appid(ZSTR_VAL(app_id), ZSTR_LEN(app_id), "config \"app_id\"");
-        } else if (zend_string_equals_literal(name, "secret")) {
-            rc = wx_op_cfg_string(v, "secret", &secret);
-        } else if (zend_string_equals_literal(name, "token")) {
-            rc = wx_op_cfg_string(v, "token", &token);
-        } else if (zend_string_equals_literal(name, "aes_key")) {
-            rc = wx_op_cfg_string(v, "aes_key", &aes);
-            if (rc == SUCCESS) rc = wx_op_cfg_aes_key(aes, "aes_key");
-        } else if (zend_string_equals_literal(name, "previous_aes_key")) {
-            /* null or "" mean none: configuration often passes "" */
-            if (Z_TYPE_P(v) == IS_NULL || (Z_TYPE_P(v) == IS_STRING && Z_STRLEN_P(v) == 0)) {
-                rc = SUCCESS;
-            } else {
-                rc = wx_op_cfg_string(v, "previous_aes_key", &prev);
-                if (rc == SUCCESS) rc = wx_op_cfg_aes_key(prev, "previous_aes_key");
+        for (k = 0; k < WX_OP_NCONFIG; k++) {
+            const char *known = wx_op_config_keys[k].name;
+            if (ZSTR_LEN(name) == strlen(known) && memcmp(ZSTR_VAL(name), known, ZSTR_LEN(name)) == 0) {
+                break;
             }
-        } else if (zend_string_equals_literal(name, "api_base")) {
-            rc = wx_op_cfg_string(v, "api_base", &base);
-            if (rc == SUCCESS && strncasecmp(ZSTR_VAL(base), "http://", 7) != 0
-                              && strncasecmp(ZSTR_VAL(base), "https://", 8) != 0) {
-                wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
-                    "config \"api_base\" must be an http:// or https:// URL, \"%s\" given", ZSTR_VAL(base));
-                rc = FAILURE;
-            } else if (rc == SUCCESS && (strchr(ZSTR_VAL(base), '?') || strchr(ZSTR_VAL(base), '#'))) {
-                wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
-                    "config \"api_base\" must not have a query or fragment, \"%s\" given", ZSTR_VAL(base));
-                rc = FAILURE;
-            }
-        } else if (zend_string_equals_literal(name, "http_timeout")) {
-            rc = wx_op_cfg_seconds(v, "http_timeout", 0, 600, false, &http_timeout);
-        } else if (zend_string_equals_literal(name, "lock_timeout")) {
-            rc = wx_op_cfg_seconds(v, "lock_timeout", 0, 600, false, &lock_timeout);
-            lock_given = true;
-        } else if (zend_string_equals_literal(name, "refresh_margin")) {
-            rc = wx_op_cfg_seconds(v, "refresh_margin", 0, 3600, true, &margin);
-        } else {
-            wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
-                "unknown config key \"%s\" (known: app_id, secret, token, aes_key, previous_aes_key, "
-                "api_base, http_timeout, refresh_margin, lock_timeout)", ZSTR_VAL(name));
-            rc = FAILURE;
         }
-        if (rc == FAILURE) {
-            goto fail;
+        if (k == WX_OP_NCONFIG) {
+            wx_op_cfg_unknown(name);
+            return FAILURE;
+        }
+        if (wx_op_cfg_entry(cfg, k, v) == FAILURE) {
+            return FAILURE;
         }
     } ZEND_HASH_FOREACH_END();
 
-    if (!app_id || !secret || !token || !aes) {
-        wx_throw_invalid(WX_CACHE_ERR_ARGUMENT, "config \"%s\" is required",
-                        !app_id ? "app_id" : !secret ? "secret" : !token ? "token" : "aes_key");
-        goto fail;
+    if (!cfg->app_id || !cfg->secret || !cfg->token || !cfg->aes_key) {
+        wx_throw_invalid(WX_OP_ERR_CONFIG, "config \"%s\" is required",
+            !cfg->app_id ? "app_id" : !cfg->secret ? "secret" : !cfg->token ? "token" : "aes_key");
+        return FAILURE;
     }
-    if (!lock_given) {
-        lock_timeout = http_timeout * 2 > 10.0 ? http_timeout * 2 : 10.0;
-    } else if (lock_timeout <= http_timeout) {
-        wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
+    if (!cfg->lock_given) {
+        cfg->lock_timeout = MAX(cfg->http_timeout * 2, WX_OP_MIN_DEFAULT_LOCK);
+    } else if (cfg->lock_timeout <= cfg->http_timeout) {
+        wx_throw_invalid(WX_OP_ERR_CONFIG,
             "config \"lock_timeout\" (%g s) must be longer than \"http_timeout\" (%g s): the refresh lock "
-            "must outlive the WeChat call it protects", lock_timeout, http_timeout);
-        goto fail;
+            "must outlive the WeChat call it protects", cfg->lock_timeout, cfg->http_timeout);
+        return FAILURE;
     }
-    if (wx_crypt_new(WX_STR(ZSTR_VAL(token), ZSTR_LEN(token)), WX_STR(ZSTR_VAL(aes), ZSTR_LEN(aes)),
-                     WX_STR(ZSTR_VAL(app_id), ZSTR_LEN(app_id)),
-                     prev ? WX_STR(ZSTR_VAL(prev), ZSTR_LEN(prev)) : WX_STR(NULL, 0), &crypt, &err) != WX_CRYPT_OK) {
-        wx_throw_invalid(WX_CACHE_ERR_ARGUMENT, "config: %s", err.msg);
-        goto fail;
+    return SUCCESS;
+}
+
+zend_result wx_op_configure(wx_op_t *op, HashTable *config, zval *cache)
+{
+    wx_op_config_t cfg = { NULL };
+    wx_crypt_t *crypt = NULL;
+    wx_error_t err;
+    const char *base;
+    size_t len;
+
+    cfg.http_timeout = WX_OP_DEFAULT_HTTP_TIMEOUT;
+    cfg.refresh_margin = WX_OP_DEFAULT_REFRESH_MARGIN;
+    if (wx_op_cfg_parse(&cfg, config) == FAILURE) {
+        wx_op_config_free(&cfg);
+        return FAILURE;
+    }
+    if (wx_crypt_new(WX_STR(ZSTR_VAL(cfg.token), ZSTR_LEN(cfg.token)),
+                     WX_STR(ZSTR_VAL(cfg.aes_key), ZSTR_LEN(cfg.aes_key)),
+                     WX_STR(ZSTR_VAL(cfg.app_id), ZSTR_LEN(cfg.app_id)),
+                     cfg.previous_aes_key ? WX_STR(ZSTR_VAL(cfg.previous_aes_key), ZSTR_LEN(cfg.previous_aes_key))
+                                          : WX_STR(NULL, 0), &crypt, &err) != WX_CRYPT_OK) {
+        wx_throw_invalid(WX_OP_ERR_CONFIG, "config: %s", err.msg);
+        wx_op_config_free(&cfg);
+        return FAILURE;
     }
     op->crypt = crypt;
-    op->app_id = app_id;
+    op->app_id = zend_string_copy(cfg.app_id);
     /* our own copy, wiped when the object goes (the config's string may
      * be shared, even interned) */
-    op->secret = zend_string_init(ZSTR_VAL(secret), ZSTR_LEN(secret), 0);
-    zend_string_release(secret);
-    if (base) {
-        size_t len = ZSTR_LEN(base);
-        while (len > 0 && ZSTR_VAL(base)[len - 1] == '/') {
-            len--;
-        }
-        op->api_base = zend_string_init(ZSTR_VAL(base), len, 0);
-        zend_string_release(base);
-    } else {
-        op->api_base = zend_string_init(ZEND_STRL(WX_OP_API_BASE), 0);
+    op->secret = zend_string_init(ZSTR_VAL(cfg.secret), ZSTR_LEN(cfg.secret), 0);
+    base = cfg.api_base ? ZSTR_VAL(cfg.api_base) : WX_WECHAT_API_BASE;
+    len = strlen(base);
+    while (len > 0 && base[len - 1] == '/') {
+        len--;
     }
-    op->http_timeout = http_timeout;
-    op->lock_timeout = lock_timeout;
-    op->margin_ms = (zend_long) (margin * 1000);
+    op->api_base = zend_string_init(base, len, 0);
+    op->http_timeout = cfg.http_timeout;
+    op->lock_timeout = cfg.lock_timeout;
+    op->margin_ms = (zend_long) (cfg.refresh_margin * 1000);
     ZVAL_COPY(&op->cache, cache);
-    zend_string_release(token);
-    zend_string_release(aes);
-    if (prev) zend_string_release(prev);
-    return;
-
-fail:
-    if (app_id) zend_string_release(app_id);
-    if (secret) zend_string_release(secret);
-    if (token) zend_string_release(token);
-    if (aes) zend_string_release(aes);
-    if (prev) zend_string_release(prev);
-    if (base) zend_string_release(base);
-    RETURN_THROWS();
+    wx_op_config_free(&cfg);
+    return SUCCESS;
 }

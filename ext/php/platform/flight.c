@@ -1,10 +1,20 @@
 /*
- * Single flight: the one process that wins a Redis lock refreshes a token,
- * the others wait for it or get the error it left in the lock.
+ * Single flight: a token that is missing or expires within refresh_margin
+ * is refreshed by the one process that wins the lock (core/wx_lock.h has
+ * the protocol); the others wait for the lock to go away and read the new
+ * token. When the refresh fails, the winner replaces the lock with the
+ * error for a short back-off, so the waiters (and newcomers) get that
+ * error instead of each calling WeChat in turn; a token that is still
+ * valid keeps being served meanwhile.
  */
 #include "platform.h"
+#if PHP_VERSION_ID >= 80200
+# include "ext/random/php_random.h"
+#else
+# include "ext/standard/php_random.h"
+#endif
 
-/* -------------------------------------------------------------- single flight */
+#include <unistd.h>
 
 typedef struct {
     zend_string *key;
@@ -17,6 +27,14 @@ static void wx_op_token_clear(wx_op_token_t *t)
     if (t->key) zend_string_release(t->key);
     if (t->value) zend_string_release(t->value);
     t->key = t->value = NULL;
+}
+
+/* The token's value, now the caller's. */
+static zend_string *wx_op_token_take(wx_op_token_t *t)
+{
+    zend_string *v = t->value;
+    t->value = NULL;
+    return v;
 }
 
 /* GET + PTTL of the token in one round trip. Bytes that do not decode to a
@@ -55,23 +73,20 @@ static bool wx_op_token_usable(const wx_op_token_t *t)
     return t->value && (t->pttl == -1 || t->pttl > 0);
 }
 
-/* SET lock owner NX PX: 1 taken, 0 held by someone, -1 exception. */
-static int wx_op_lock(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f, zend_string *owner)
+/* SET lock owner NX PX; *taken says whether we got it. */
+static zend_result wx_op_lock(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f, zend_string *owner, bool *taken)
 {
     wx_op_cmd_t cmd = {0};
     redisReply *r;
-    char px[24];
-    int taken;
 
-    snprintf(px, sizeof(px), ZEND_LONG_FMT, MAX((zend_long) (op->lock_timeout * 1000), 1));
     WX_OP_ARGS(&cmd, "SET"); WX_OP_ARGZ(&cmd, f->lock_key); WX_OP_ARGZ(&cmd, owner);
-    WX_OP_ARGS(&cmd, "NX"); WX_OP_ARGS(&cmd, "PX"); WX_OP_ARGS(&cmd, px);
+    WX_OP_ARGS(&cmd, "NX"); WX_OP_ARGS(&cmd, "PX"); wx_op_arg_long(&cmd, (zend_long) wx_lock_px(op->lock_timeout));
     if (!(r = wx_op_redis1(c, &cmd))) {
-        return -1;
+        return FAILURE;
     }
-    taken = r->type == REDIS_REPLY_STATUS;
+    *taken = r->type == REDIS_REPLY_STATUS;
     freeReplyObject(r);
-    return taken;
+    return SUCCESS;
 }
 
 /* Release our lock (compare-and-delete). Best effort: it expires anyway;
@@ -79,7 +94,8 @@ static int wx_op_lock(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f, zend_st
 static void wx_op_unlock(wx_cache_obj_t *c, wx_op_flight_t *f, zend_string *owner)
 {
     zend_object *pending = wx_op_stash();
-    wx_op_eval(c, wx_op_lua_cad, f->lock_key, owner, NULL, NULL);
+    zend_long n;
+    wx_op_eval(c, WX_LOCK_LUA_COMPARE_AND_DELETE, f->lock_key, owner, NULL, NULL, &n);
     wx_op_unstash(pending);
 }
 
@@ -93,7 +109,7 @@ static const struct {
 };
 
 /* Replace our lock by the pending exception (a WeChat, HTTP or ticket
- * error) for WX_OP_ERROR_BACKOFF_MS, so that others get it instead of
+ * error) for WX_WECHAT_ERROR_BACKOFF_MS, so that others get it instead of
  * calling WeChat again at once; other errors just release the lock. Keeps
  * the pending exception. */
 static void wx_op_unlock_with_error(wx_cache_obj_t *c, wx_op_flight_t *f, zend_string *owner)
@@ -102,6 +118,7 @@ static void wx_op_unlock_with_error(wx_cache_obj_t *c, wx_op_flight_t *f, zend_s
     zend_string *bytes = NULL;
     const char *name = NULL;
     zval marker, rv, *m;
+    zend_long n;
     size_t i;
     char px[24];
 
@@ -127,9 +144,9 @@ static void wx_op_unlock_with_error(wx_cache_obj_t *c, wx_op_flight_t *f, zend_s
         m = zend_read_property(wx_ce_ApiException, ex, ZEND_STRL("api"), 1, &rv);
         add_assoc_str(&marker, "api", zval_get_string(m));
     }
-    snprintf(px, sizeof(px), "%d", WX_OP_ERROR_BACKOFF_MS);
-    if ((bytes = wx_codec_encode(&marker, f->lock_key)) != NULL) {
-        wx_op_eval(c, wx_op_lua_cas, f->lock_key, owner, bytes, px);
+    snprintf(px, sizeof(px), "%d", WX_WECHAT_ERROR_BACKOFF_MS);
+    if ((bytes = wx_op_encode(&marker, f->lock_key)) != NULL) {
+        wx_op_eval(c, WX_LOCK_LUA_COMPARE_AND_SET, f->lock_key, owner, bytes, px, &n);
         zend_string_release(bytes);
     }
     zval_ptr_dtor(&marker);
@@ -144,7 +161,6 @@ static ZEND_COLD void wx_op_throw_shared(wx_op_flight_t *f, HashTable *marker)
     zval *code = zend_hash_str_find(marker, ZEND_STRL("code"));
     zend_class_entry *ce = wx_ce_HttpException;
     zend_string *msg;
-    zend_object *ex;
     size_t i;
 
     for (i = 0; name && Z_TYPE_P(name) == IS_STRING
@@ -157,27 +173,24 @@ static ZEND_COLD void wx_op_throw_shared(wx_op_flight_t *f, HashTable *marker)
     msg = zend_strpprintf(0, "%s (the last %s refresh failed with this error less than %d ms ago; "
                           "the next try comes after that back-off)",
                           message && Z_TYPE_P(message) == IS_STRING ? Z_STRVAL_P(message) : "refresh failed",
-                          f->what, WX_OP_ERROR_BACKOFF_MS);
-    ex = zend_throw_exception(ce, ZSTR_VAL(msg), code ? zval_get_long(code) : 0);
-    zend_string_release(msg);
+                          f->what, WX_WECHAT_ERROR_BACKOFF_MS);
     if (ce == wx_ce_ApiException) {
         zval *errmsg = zend_hash_str_find(marker, ZEND_STRL("errmsg"));
         zval *api = zend_hash_str_find(marker, ZEND_STRL("api"));
-        zend_update_property_long(wx_ce_ApiException, ex, ZEND_STRL("errcode"), code ? zval_get_long(code) : 0);
-        if (errmsg && Z_TYPE_P(errmsg) == IS_STRING) {
-            zend_update_property_str(wx_ce_ApiException, ex, ZEND_STRL("errmsg"), Z_STR_P(errmsg));
-        }
-        if (api && Z_TYPE_P(api) == IS_STRING) {
-            zend_update_property_str(wx_ce_ApiException, ex, ZEND_STRL("api"), Z_STR_P(api));
-        }
+        wx_op_api_exception(ZSTR_VAL(msg), code ? zval_get_long(code) : 0,
+                            errmsg && Z_TYPE_P(errmsg) == IS_STRING ? Z_STR_P(errmsg) : NULL,
+                            api && Z_TYPE_P(api) == IS_STRING ? Z_STR_P(api) : NULL);
+    } else {
+        zend_throw_exception(ce, ZSTR_VAL(msg), code ? zval_get_long(code) : 0);
     }
+    zend_string_release(msg);
 }
 
 /* Wait until the lock is gone (SUCCESS: read the token again) or holds an
  * error (thrown), at most until deadline (HttpException). */
 static zend_result wx_op_wait(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f, double deadline)
 {
-    unsigned sleep_us = 2000;
+    unsigned sleep_us = WX_LOCK_POLL_FIRST_US;
 
     for (;;) {
         wx_op_cmd_t cmd = {0};
@@ -190,7 +203,7 @@ static zend_result wx_op_wait(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f,
             return FAILURE;
         }
         gone = r->type != REDIS_REPLY_STRING;
-        if (!gone && r->len > 2 && r->str[0] == 'a' && r->str[1] == ':') {
+        if (!gone && wx_lock_holds_error(r->str, r->len)) {
             zval marker;
             if (wx_op_decode(c, f->lock_key, r, &marker) == SUCCESS) {
                 if (Z_TYPE(marker) == IS_ARRAY) {
@@ -211,11 +224,12 @@ static zend_result wx_op_wait(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f,
             wx_throw(wx_ce_HttpException, 0,
                      "Timed out after %.3g s waiting for another process to refresh the %s (lock \"%s\"): "
                      "its WeChat call is slow or it died; the lock expires after lock_timeout (%.3g s)",
-                     op->lock_timeout + op->http_timeout, f->what, ZSTR_VAL(f->lock_key), op->lock_timeout);
+                     wx_lock_wait_limit(op->lock_timeout, op->http_timeout), f->what, ZSTR_VAL(f->lock_key),
+                     op->lock_timeout);
             return FAILURE;
         }
         usleep(sleep_us);
-        sleep_us = sleep_us * 2 > 50000 ? 50000 : sleep_us * 2;
+        sleep_us = wx_lock_poll_next(sleep_us);
     }
 }
 
@@ -232,9 +246,7 @@ static zend_string *wx_op_refresh_locked(wx_op_t *op, wx_cache_obj_t *c, wx_op_f
     }
     if (wx_op_token_fresh(op, t)) {
         wx_op_unlock(c, f, owner);
-        fresh = t->value;
-        t->value = NULL;
-        return fresh;
+        return wx_op_token_take(t);
     }
     if ((fresh = f->refresh(op, c, f)) != NULL) {
         wx_op_unlock(c, f, owner);
@@ -245,9 +257,7 @@ static zend_string *wx_op_refresh_locked(wx_op_t *op, wx_cache_obj_t *c, wx_op_f
         /* WeChat failed, but the token we have is still valid for a while:
          * serve it; the next try comes after the back-off */
         zend_clear_exception();
-        fresh = t->value;
-        t->value = NULL;
-        return fresh;
+        return wx_op_token_take(t);
     }
     return NULL;
 }
@@ -257,28 +267,27 @@ zend_string *wx_op_single_flight(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t 
 {
     wx_op_token_t t = {0};
     zend_string *result = NULL, *owner = NULL, *owner_raw;
-    unsigned char rnd[16];
-    char hex[33];
+    unsigned char rnd[WX_LOCK_OWNER_BYTES];
+    char hex[WX_LOCK_OWNER_HEX + 1];
     double deadline = 0;
     bool prepared = false;
 
     for (;;) {
-        int taken;
+        bool taken;
 
         if (wx_op_token_read(op, c, f, &t) == FAILURE) {
             break;
         }
         if (wx_op_token_fresh(op, &t)) {
-            result = t.value;
-            t.value = NULL;
+            result = wx_op_token_take(&t);
             break;
         }
         if (!owner) {
             if (php_random_bytes_throw(rnd, sizeof(rnd)) == FAILURE) {
                 break;
             }
-            make_digest_ex(hex, rnd, sizeof(rnd));
-            owner_raw = zend_string_init(hex, 32, 0);
+            wx_lock_owner(rnd, hex);
+            owner_raw = zend_string_init(hex, WX_LOCK_OWNER_HEX, 0);
             owner = wx_op_encode_str(owner_raw, f->lock_key);
             zend_string_release(owner_raw);
             if (!owner) {
@@ -290,14 +299,13 @@ zend_string *wx_op_single_flight(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t 
                 if (wx_op_token_usable(&t)) {
                     /* cannot refresh now, but ours is still valid */
                     zend_clear_exception();
-                    result = t.value;
-                    t.value = NULL;
+                    result = wx_op_token_take(&t);
                 }
                 break;
             }
             prepared = true;
         }
-        if ((taken = wx_op_lock(op, c, f, owner)) < 0) {
+        if (wx_op_lock(op, c, f, owner, &taken) == FAILURE) {
             break;
         }
         if (taken) {
@@ -306,14 +314,11 @@ zend_string *wx_op_single_flight(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t 
         }
         if (wx_op_token_usable(&t)) {
             /* someone else is refreshing; ours is still valid */
-            result = t.value;
-            t.value = NULL;
+            result = wx_op_token_take(&t);
             break;
         }
         if (deadline == 0) {
-            /* a holder that died frees the lock after lock_timeout, and the
-             * next one needs up to http_timeout for its call */
-            deadline = wx_http_now() + op->lock_timeout + op->http_timeout;
+            deadline = wx_http_now() + wx_lock_wait_limit(op->lock_timeout, op->http_timeout);
         }
         if (wx_op_wait(op, c, f, deadline) == FAILURE) {
             break;

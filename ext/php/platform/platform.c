@@ -1,6 +1,6 @@
 /*
- * The WxRedis\OpenPlatform class: object handlers and the methods, which
- * parse their arguments and call down.
+ * The WxRedis\OpenPlatform class: its object (handlers set once, in MINIT)
+ * and its methods, which only parse their arguments and call down.
  */
 #include "platform.h"
 #include "open_platform_arginfo.h"
@@ -8,7 +8,7 @@
 zend_class_entry *wx_ce_OpenPlatform;
 static zend_object_handlers wx_op_handlers;
 
-/* ---------------------------------------------------------------- objects */
+/* ------------------------------------------------------------- objects */
 
 static zend_object *wx_op_create(zend_class_entry *ce)
 {
@@ -43,6 +43,8 @@ static HashTable *wx_op_get_gc(zend_object *obj, zval **table, int *n)
     return zend_std_get_properties(obj);
 }
 
+/* The object behind $this and its cache; NULL with an Error when the
+ * constructor did not run. */
 static wx_op_t *wx_op_this(zval *zthis, wx_cache_obj_t **c)
 {
     wx_op_t *op = wx_op_from_obj(Z_OBJ_P(zthis));
@@ -55,17 +57,46 @@ static wx_op_t *wx_op_this(zval *zthis, wx_cache_obj_t **c)
     return *c ? op : NULL;
 }
 
+/* The same, with the authorizer app id argument checked. */
+static wx_op_t *wx_op_this_authorizer(zval *zthis, zend_string *appid, wx_cache_obj_t **c)
+{
+    wx_op_t *op = wx_op_this(zthis, c);
+    if (!op || wx_op_check_appid(ZSTR_VAL(appid), ZSTR_LEN(appid), "authorizer app id") == FAILURE) {
+        return NULL;
+    }
+    return op;
+}
+
+/* ------------------------------------------------------------- methods */
+
+ZEND_METHOD(WxRedis_OpenPlatform, __construct)
+{
+    HashTable *config;
+    zval *cache;
+    wx_op_t *op = wx_op_from_obj(Z_OBJ_P(ZEND_THIS));
+
+    ZEND_PARSE_PARAMETERS_START(2, 2)
+        Z_PARAM_ARRAY_HT(config)
+        Z_PARAM_OBJECT_OF_CLASS(cache, wx_ce_CacheBase)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (op->crypt) {
+        zend_throw_error(NULL, "Cannot call the constructor twice");
+        RETURN_THROWS();
+    }
+    if (!wx_cache_fetch(cache) || wx_op_configure(op, config, cache) == FAILURE) {
+        RETURN_THROWS();
+    }
+}
+
 ZEND_METHOD(WxRedis_OpenPlatform, handleCallback)
 {
     HashTable *query;
-    zend_string *body, *plain;
+    zend_string *body;
     zend_fcall_info fci = empty_fcall_info;
     zend_fcall_info_cache fcc = empty_fcall_info_cache;
-    wx_xml_node_t *msg = NULL;
     wx_cache_obj_t *c;
     wx_op_t *op;
-    wx_error_t err;
-    int rc;
 
     ZEND_PARSE_PARAMETERS_START(2, 3)
         Z_PARAM_ARRAY_HT(query)
@@ -74,53 +105,20 @@ ZEND_METHOD(WxRedis_OpenPlatform, handleCallback)
         Z_PARAM_FUNC_OR_NULL(fci, fcc)
     ZEND_PARSE_PARAMETERS_END();
 
-    if (!(op = wx_op_this(ZEND_THIS, &c)) || !(plain = wx_op_decrypt_push(op, query, body))) {
-        RETURN_THROWS();
-    }
-    rc = wx_message_crypt_parse(ZSTR_VAL(plain), ZSTR_LEN(plain), &msg, &err);
-    zend_string_release(plain);
-    if (rc != WX_CRYPT_OK) {
-        wx_throw(wx_ce_CryptException, err.code, "decrypted push: %s", err.msg);
-        RETURN_THROWS();
-    }
-    rc = wx_op_dispatch(op, c, msg);
-    if (rc == SUCCESS && ZEND_FCI_INITIALIZED(fci)) {
-        /* the handler gets what MessageCrypt::parseXml() would return */
-        zval arr, ret;
-        wx_message_crypt_to_array(msg, &arr);
-        ZVAL_UNDEF(&ret);
-        fci.retval = &ret;
-        fci.params = &arr;
-        fci.param_count = 1;
-        zend_call_function(&fci, &fcc);
-        zval_ptr_dtor(&ret);
-        zval_ptr_dtor(&arr);
-        rc = EG(exception) ? FAILURE : SUCCESS;
-    }
-    wx_xml_free(msg);
-    if (rc == FAILURE) {
+    if (!(op = wx_op_this(ZEND_THIS, &c)) || wx_op_handle_callback(op, c, query, body, &fci, &fcc) == FAILURE) {
         RETURN_THROWS();
     }
     RETURN_STRINGL("success", 7);
 }
 
-/* ------------------------------------------------------------------ methods */
-
 ZEND_METHOD(WxRedis_OpenPlatform, getVerifyTicket)
 {
     wx_cache_obj_t *c;
     wx_op_t *op;
-    zend_string *key, *ticket;
-    zend_result rc;
+    zend_string *ticket;
 
     ZEND_PARSE_PARAMETERS_NONE();
-    if (!(op = wx_op_this(ZEND_THIS, &c))) {
-        RETURN_THROWS();
-    }
-    key = wx_op_ticket_key(op, c);
-    rc = wx_op_get_string(c, key, &ticket);
-    zend_string_release(key);
-    if (rc == FAILURE) {
+    if (!(op = wx_op_this(ZEND_THIS, &c)) || wx_op_get_ticket(op, c, &ticket) == FAILURE) {
         RETURN_THROWS();
     }
     if (ticket) {
@@ -167,24 +165,17 @@ ZEND_METHOD(WxRedis_OpenPlatform, invalidateComponentAccessToken)
 {
     wx_cache_obj_t *c;
     wx_op_t *op;
-    zend_string *token, *key;
-    zend_long n;
+    zend_string *token;
+    bool dropped;
 
     ZEND_PARSE_PARAMETERS_START(1, 1)
         Z_PARAM_STR(token)
     ZEND_PARSE_PARAMETERS_END();
-    if (!(op = wx_op_this(ZEND_THIS, &c))) {
+    if (!(op = wx_op_this(ZEND_THIS, &c)) || wx_op_invalidate_component(op, c, token, &dropped) == FAILURE) {
         RETURN_THROWS();
     }
-    key = wx_op_token_key_component(op, c);
-    n = wx_op_compare_and_delete(c, key, token);
-    zend_string_release(key);
-    if (n < 0) {
-        RETURN_THROWS();
-    }
-    RETURN_BOOL(n > 0);
+    RETURN_BOOL(dropped);
 }
-
 
 ZEND_METHOD(WxRedis_OpenPlatform, createPreAuthCode)
 {
@@ -199,25 +190,13 @@ ZEND_METHOD(WxRedis_OpenPlatform, createPreAuthCode)
     RETURN_STR(code);
 }
 
-/* sep name=value, the value urlencode()d as http_build_query() does */
-static void wx_op_query_append(smart_str *s, char sep, const char *name, const char *value, size_t len)
-{
-    zend_string *enc = php_url_encode(value, len);
-    smart_str_appendc(s, sep);
-    smart_str_appends(s, name);
-    smart_str_appendc(s, '=');
-    smart_str_append(s, enc);
-    zend_string_release(enc);
-}
-
 ZEND_METHOD(WxRedis_OpenPlatform, getPreAuthorizationUrl)
 {
     wx_cache_obj_t *c;
     wx_op_t *op;
-    zend_string *redirect, *biz = NULL, *code;
+    zend_string *redirect, *biz = NULL, *url;
     zend_long auth_type = 0;
     bool auth_type_null = true;
-    smart_str url = {0};
 
     ZEND_PARSE_PARAMETERS_START(1, 3)
         Z_PARAM_STR(redirect)
@@ -232,21 +211,10 @@ ZEND_METHOD(WxRedis_OpenPlatform, getPreAuthorizationUrl)
         zend_argument_value_error(1, "must not be empty");
         RETURN_THROWS();
     }
-    if (!(code = wx_op_pre_auth_code(op, c))) {
+    if (!(url = wx_op_pre_auth_url(op, c, redirect, auth_type_null ? NULL : &auth_type, biz))) {
         RETURN_THROWS();
     }
-    smart_str_appends(&url, WX_OP_LOGIN_PAGE);
-    wx_op_query_append(&url, '?', "component_appid", ZSTR_VAL(op->app_id), ZSTR_LEN(op->app_id));
-    wx_op_query_append(&url, '&', "pre_auth_code", ZSTR_VAL(code), ZSTR_LEN(code));
-    wx_op_query_append(&url, '&', "redirect_uri", ZSTR_VAL(redirect), ZSTR_LEN(redirect));
-    if (!auth_type_null) {
-        smart_str_append_printf(&url, "&auth_type=" ZEND_LONG_FMT, auth_type);
-    }
-    if (biz) {
-        wx_op_query_append(&url, '&', "biz_appid", ZSTR_VAL(biz), ZSTR_LEN(biz));
-    }
-    zend_string_release(code);
-    RETURN_STR(smart_str_extract(&url));
+    RETURN_STR(url);
 }
 
 ZEND_METHOD(WxRedis_OpenPlatform, handleAuthorization)
@@ -270,16 +238,6 @@ ZEND_METHOD(WxRedis_OpenPlatform, handleAuthorization)
     }
 }
 
-/* The authorizer app id argument, checked. */
-static wx_op_t *wx_op_this_authorizer(INTERNAL_FUNCTION_PARAMETERS, zend_string *appid, wx_cache_obj_t **c)
-{
-    wx_op_t *op = wx_op_this(ZEND_THIS, c);
-    if (!op || wx_op_check_appid(ZSTR_VAL(appid), ZSTR_LEN(appid), "authorizer app id") == FAILURE) {
-        return NULL;
-    }
-    return op;
-}
-
 ZEND_METHOD(WxRedis_OpenPlatform, getAuthorizerAccessToken)
 {
     wx_cache_obj_t *c;
@@ -289,8 +247,7 @@ ZEND_METHOD(WxRedis_OpenPlatform, getAuthorizerAccessToken)
     ZEND_PARSE_PARAMETERS_START(1, 1)
         Z_PARAM_STR(appid)
     ZEND_PARSE_PARAMETERS_END();
-    if (!(op = wx_op_this_authorizer(INTERNAL_FUNCTION_PARAM_PASSTHRU, appid, &c))
-            || !(token = wx_op_authorizer_token(op, c, appid))) {
+    if (!(op = wx_op_this_authorizer(ZEND_THIS, appid, &c)) || !(token = wx_op_authorizer_token(op, c, appid))) {
         RETURN_THROWS();
     }
     RETURN_STR(token);
@@ -300,28 +257,18 @@ ZEND_METHOD(WxRedis_OpenPlatform, invalidateAuthorizerAccessToken)
 {
     wx_cache_obj_t *c;
     wx_op_t *op;
-    zend_string *appid, *token, *refresh, *key;
-    zend_long n;
+    zend_string *appid, *token;
+    bool dropped;
 
     ZEND_PARSE_PARAMETERS_START(2, 2)
         Z_PARAM_STR(appid)
         Z_PARAM_STR(token)
     ZEND_PARSE_PARAMETERS_END();
-    if (!(op = wx_op_this_authorizer(INTERNAL_FUNCTION_PARAM_PASSTHRU, appid, &c))
-            || wx_op_get_refresh_token(op, c, appid, &refresh) == FAILURE) {
+    if (!(op = wx_op_this_authorizer(ZEND_THIS, appid, &c))
+            || wx_op_invalidate_authorizer(op, c, appid, token, &dropped) == FAILURE) {
         RETURN_THROWS();
     }
-    if (!refresh) {
-        RETURN_FALSE;
-    }
-    key = wx_op_token_key_authorizer(c, appid, refresh);
-    n = wx_op_compare_and_delete(c, key, token);
-    zend_string_release(key);
-    zend_string_release(refresh);
-    if (n < 0) {
-        RETURN_THROWS();
-    }
-    RETURN_BOOL(n > 0);
+    RETURN_BOOL(dropped);
 }
 
 ZEND_METHOD(WxRedis_OpenPlatform, getAuthorizerRefreshToken)
@@ -333,7 +280,7 @@ ZEND_METHOD(WxRedis_OpenPlatform, getAuthorizerRefreshToken)
     ZEND_PARSE_PARAMETERS_START(1, 1)
         Z_PARAM_STR(appid)
     ZEND_PARSE_PARAMETERS_END();
-    if (!(op = wx_op_this_authorizer(INTERNAL_FUNCTION_PARAM_PASSTHRU, appid, &c))
+    if (!(op = wx_op_this_authorizer(ZEND_THIS, appid, &c))
             || wx_op_get_refresh_token(op, c, appid, &refresh) == FAILURE) {
         RETURN_THROWS();
     }
@@ -347,29 +294,25 @@ ZEND_METHOD(WxRedis_OpenPlatform, setAuthorizerRefreshToken)
 {
     wx_cache_obj_t *c;
     wx_op_t *op;
-    zend_string *appid, *refresh, *key;
-    zend_result rc;
+    zend_string *appid, *refresh;
 
     ZEND_PARSE_PARAMETERS_START(2, 2)
         Z_PARAM_STR(appid)
         Z_PARAM_STR(refresh)
     ZEND_PARSE_PARAMETERS_END();
-    if (!(op = wx_op_this_authorizer(INTERNAL_FUNCTION_PARAM_PASSTHRU, appid, &c))) {
+    if (!(op = wx_op_this_authorizer(ZEND_THIS, appid, &c))) {
         RETURN_THROWS();
     }
     if (ZSTR_LEN(refresh) == 0) {
         zend_argument_value_error(2, "must not be empty");
         RETURN_THROWS();
     }
-    key = wx_op_refresh_key(op, appid);
-    rc = wx_op_set_string(c, key, refresh, 0);   /* no expiry */
-    zend_string_release(key);
-    if (rc == FAILURE) {
+    if (wx_op_set_refresh_token(op, c, appid, refresh) == FAILURE) {
         RETURN_THROWS();
     }
 }
 
-/* ------------------------------------------------------------ registration */
+/* -------------------------------------------------------- registration */
 
 void wx_open_platform_register(void)
 {

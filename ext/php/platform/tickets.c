@@ -1,62 +1,87 @@
 /*
- * component_verify_ticket: storing a pushed ticket, asking WeChat to push
- * one (api_start_push_ticket), the TicketException.
+ * component_verify_ticket: storing a pushed ticket (and when it came),
+ * asking WeChat to push one (api_start_push_ticket, rate-limited across
+ * servers), and the TicketException that says what happened.
  */
 #include "platform.h"
 
-/* ----------------------------------------------------------------- tickets */
+#include <time.h>
 
-zend_string *wx_op_ticket_key(wx_op_t *op, wx_cache_obj_t *c)
+/* "UTC time, N ago" for messages. */
+static void wx_op_when(zend_long t, char *out, size_t outlen)
 {
-    return wx_op_key(c, "open_platform.verify_ticket.%s", ZSTR_VAL(op->app_id));
+    time_t tt = (time_t) t;
+    struct tm tm;
+    char when[32];
+    zend_long ago = (zend_long) time(NULL) - t;
+
+    if (!gmtime_r(&tt, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm)) {
+        snprintf(out, outlen, "at unix time " ZEND_LONG_FMT, t);
+        return;
+    }
+    if (ago < 0) ago = 0;
+    if (ago < 120) {
+        snprintf(out, outlen, "%s, " ZEND_LONG_FMT " s ago", when, ago);
+    } else if (ago < 7200) {
+        snprintf(out, outlen, "%s, " ZEND_LONG_FMT " min ago", when, ago / 60);
+    } else {
+        snprintf(out, outlen, "%s, " ZEND_LONG_FMT " h " ZEND_LONG_FMT " min ago", when, ago / 3600, ago % 3600 / 60);
+    }
 }
 
-static zend_string *wx_op_stored_at_key(wx_op_t *op, wx_cache_obj_t *c)
+/* A unix time stored under key as "<UTC time>, N ago", or "" when there
+ * is none; never throws, keeps a pending exception. */
+static void wx_op_get_when(wx_cache_obj_t *c, zend_string *key, char *out, size_t outlen)
 {
-    return wx_op_key(c, "wxredis.verify_ticket_stored_at.%s", ZSTR_VAL(op->app_id));
+    zend_object *pending = wx_op_stash();
+    zval v;
+
+    out[0] = '\0';
+    if (wx_op_get(c, key, &v) == SUCCESS && Z_TYPE(v) == IS_LONG) {
+        wx_op_when(Z_LVAL(v), out, outlen);
+    }
+    zval_ptr_dtor(&v);
+    wx_op_unstash(pending);
 }
 
-zend_string *wx_op_component_lock_key(wx_op_t *op, wx_cache_obj_t *c)
+zend_result wx_op_get_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string **ticket)
 {
-    return wx_op_key(c, "wxredis.lock.component_access_token.%s", ZSTR_VAL(op->app_id));
+    zend_string *key = wx_op_key(op, c, WX_KEY_VERIFY_TICKET, NULL, NULL);
+    zend_result rc = wx_op_get_string(c, key, ticket);
+    zend_string_release(key);
+    return rc;
 }
 
-/* Store a ticket that WeChat pushed `age` seconds ago, and when it came; a
- * new ticket also ends the back-off of a failed token refresh. */
+/* The ticket, when it came, and the end of a failed token refresh's
+ * back-off (a new ticket is worth trying at once), in one round trip. */
 zend_result wx_op_store_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string *ticket, zend_long age)
 {
-    zend_string *key = wx_op_ticket_key(op, c), *at_key = wx_op_stored_at_key(op, c);
-    zend_string *lock_key = wx_op_component_lock_key(op, c);
-    zend_string *v_ticket = wx_op_encode_str(ticket, key), *v_at = NULL;
+    zend_long secs = (zend_long) wx_wechat_ticket_ttl((long) age);
+    zend_string *key, *at_key, *lock_key, *v_ticket, *v_at = NULL;
     wx_op_cmd_t cmds[3] = {0};
     redisReply *replies[3];
-    char ttl[24], at_ttl[24];
-    zend_long secs = WX_OP_TICKET_LIFETIME - WX_OP_TICKET_SAFETY - (age > 0 ? age : 0);
     zend_result rc = FAILURE;
     zval now;
 
-    if (secs < 60) {
-        /* a push delayed for hours: nearly expired, keep what we have */
-        rc = SUCCESS;
-        goto out;
+    if (secs == 0) {
+        return SUCCESS;   /* a push delayed for hours: nearly expired, keep what we have */
     }
+    key = wx_op_key(op, c, WX_KEY_VERIFY_TICKET, NULL, NULL);
+    at_key = wx_op_key(op, c, WX_KEY_TICKET_STORED_AT, NULL, NULL);
+    lock_key = wx_op_key(op, c, WX_KEY_COMPONENT_LOCK, NULL, NULL);
     ZVAL_LONG(&now, (zend_long) time(NULL));
-    if (!v_ticket || !(v_at = wx_codec_encode(&now, at_key))) {
-        goto out;
+    if ((v_ticket = wx_op_encode_str(ticket, key)) != NULL && (v_at = wx_op_encode(&now, at_key)) != NULL) {
+        WX_OP_ARGS(&cmds[0], "SET"); WX_OP_ARGZ(&cmds[0], key); WX_OP_ARGZ(&cmds[0], v_ticket);
+        WX_OP_ARGS(&cmds[0], "EX"); wx_op_arg_long(&cmds[0], secs);
+        WX_OP_ARGS(&cmds[1], "SET"); WX_OP_ARGZ(&cmds[1], at_key); WX_OP_ARGZ(&cmds[1], v_at);
+        WX_OP_ARGS(&cmds[1], "EX"); wx_op_arg_long(&cmds[1], WX_WECHAT_STORED_AT_TTL);
+        WX_OP_ARGS(&cmds[2], "EVAL"); WX_OP_ARGS(&cmds[2], WX_LOCK_LUA_DELETE_ERROR); WX_OP_ARGS(&cmds[2], "1");
+        WX_OP_ARGZ(&cmds[2], lock_key);
+        if (wx_op_redis(c, cmds, 3, replies) == SUCCESS) {
+            wx_op_free_replies(replies, 3);
+            rc = SUCCESS;
+        }
     }
-    snprintf(ttl, sizeof(ttl), ZEND_LONG_FMT, secs);
-    snprintf(at_ttl, sizeof(at_ttl), "%d", WX_OP_STORED_AT_TTL);
-    WX_OP_ARGS(&cmds[0], "SET"); WX_OP_ARGZ(&cmds[0], key); WX_OP_ARGZ(&cmds[0], v_ticket);
-    WX_OP_ARGS(&cmds[0], "EX"); WX_OP_ARGS(&cmds[0], ttl);
-    WX_OP_ARGS(&cmds[1], "SET"); WX_OP_ARGZ(&cmds[1], at_key); WX_OP_ARGZ(&cmds[1], v_at);
-    WX_OP_ARGS(&cmds[1], "EX"); WX_OP_ARGS(&cmds[1], at_ttl);
-    WX_OP_ARGS(&cmds[2], "EVAL"); WX_OP_ARGS(&cmds[2], wx_op_lua_del_error); WX_OP_ARGS(&cmds[2], "1");
-    WX_OP_ARGZ(&cmds[2], lock_key);
-    if (wx_op_redis(c, cmds, 3, replies) == SUCCESS) {
-        wx_op_free_replies(replies, 3);
-        rc = SUCCESS;
-    }
-out:
     if (v_ticket) zend_string_release(v_ticket);
     if (v_at) zend_string_release(v_at);
     zend_string_release(key);
@@ -65,49 +90,50 @@ out:
     return rc;
 }
 
-/*
- * Ask WeChat to push a ticket (api_start_push_ticket), at most once per
- * WX_OP_PUSH_INTERVAL across all servers, and describe what happened in buf
- * for an exception message. Never throws; keeps a pending exception.
- */
+/* api_start_push_ticket, described in buf; clears what it throws. */
+static void wx_op_start_push(wx_op_t *op, char *buf, size_t buflen)
+{
+    zval body, answer;
+
+    array_init(&body);
+    add_assoc_str(&body, "component_appid", zend_string_copy(op->app_id));
+    add_assoc_str(&body, "component_secret", zend_string_copy(op->secret));   /* not component_appsecret */
+    if (wx_op_api(op, WX_WECHAT_API_START_PUSH, NULL, &body, &answer) == SUCCESS) {
+        snprintf(buf, buflen, "asked WeChat to push a new ticket (api_start_push_ticket)");
+        zval_ptr_dtor(&answer);
+    } else {
+        zval rv, *m = zend_read_property_ex(EG(exception)->ce, EG(exception), ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv);
+        snprintf(buf, buflen, "asking WeChat to push a new ticket failed: %s",
+                 Z_TYPE_P(m) == IS_STRING ? Z_STRVAL_P(m) : "?");
+        zend_clear_exception();
+    }
+    zval_ptr_dtor(&body);
+}
+
 void wx_op_request_push(wx_op_t *op, wx_cache_obj_t *c, char *buf, size_t buflen)
 {
     zend_object *pending = wx_op_stash();
-    zend_string *key = wx_op_key(c, "wxredis.push_ticket_requested.%s", ZSTR_VAL(op->app_id));
+    zend_string *key = wx_op_key(op, c, WX_KEY_PUSH_REQUESTED, NULL, NULL);
     zend_string *bytes;
     wx_op_cmd_t cmd = {0};
     redisReply *r = NULL;
-    char ttl[24];
     zval now;
 
+    /* SET NX: one server per WX_WECHAT_PUSH_INTERVAL asks */
     ZVAL_LONG(&now, (zend_long) time(NULL));
-    bytes = wx_codec_encode(&now, key);
-    snprintf(ttl, sizeof(ttl), "%d", WX_OP_PUSH_INTERVAL);
+    bytes = wx_op_encode(&now, key);
     WX_OP_ARGS(&cmd, "SET"); WX_OP_ARGZ(&cmd, key);
     if (bytes) WX_OP_ARGZ(&cmd, bytes);
-    WX_OP_ARGS(&cmd, "NX"); WX_OP_ARGS(&cmd, "EX"); WX_OP_ARGS(&cmd, ttl);
+    WX_OP_ARGS(&cmd, "NX"); WX_OP_ARGS(&cmd, "EX"); wx_op_arg_long(&cmd, WX_WECHAT_PUSH_INTERVAL);
     if (!bytes || !(r = wx_op_redis1(c, &cmd))) {
         snprintf(buf, buflen, "no new push was requested (Redis failed)");
     } else if (r->type == REDIS_REPLY_STATUS) {
-        zval body, answer;
-        array_init(&body);
-        add_assoc_str(&body, "component_appid", zend_string_copy(op->app_id));
-        add_assoc_str(&body, "component_secret", zend_string_copy(op->secret));
-        if (wx_op_call(op, c, WX_OP_PATH_START_PUSH, NULL, &body, &answer) == SUCCESS) {
-            snprintf(buf, buflen, "asked WeChat to push a new ticket (api_start_push_ticket)");
-            zval_ptr_dtor(&answer);
-        } else {
-            zval rv, *m = zend_read_property_ex(EG(exception)->ce, EG(exception),
-                                                 ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv);
-            snprintf(buf, buflen, "asking WeChat to push a new ticket failed: %s",
-                     Z_TYPE_P(m) == IS_STRING ? Z_STRVAL_P(m) : "?");
-        }
-        zval_ptr_dtor(&body);
+        wx_op_start_push(op, buf, buflen);
     } else {
         char when[96];
-        wx_op_get_when(c, key, when, sizeof(when), "");
+        wx_op_get_when(c, key, when, sizeof(when));
         snprintf(buf, buflen, "a new push was already requested %s%s (at most one request every %d minutes)",
-                 when[0] ? "at " : "recently", when, WX_OP_PUSH_INTERVAL / 60);
+                 when[0] ? "at " : "recently", when, WX_WECHAT_PUSH_INTERVAL / 60);
     }
     if (r) freeReplyObject(r);
     if (bytes) zend_string_release(bytes);
@@ -115,23 +141,22 @@ void wx_op_request_push(wx_op_t *op, wx_cache_obj_t *c, char *buf, size_t buflen
     wx_op_unstash(pending);
 }
 
-/* TicketException: none stored, when the last one came, the push request. */
 ZEND_COLD void wx_op_throw_no_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string *key)
 {
-    zend_string *at_key = wx_op_stored_at_key(op, c);
+    zend_string *at_key = wx_op_key(op, c, WX_KEY_TICKET_STORED_AT, NULL, NULL);
     char last[160], push[512], when[96];
 
-    wx_op_get_when(c, at_key, when, sizeof(when), "");
+    wx_op_get_when(c, at_key, when, sizeof(when));
     if (when[0]) {
         snprintf(last, sizeof(last), "the last one was stored at %s", when);
     } else {
-        snprintf(last, sizeof(last), "none was stored in the last %d days", WX_OP_STORED_AT_TTL / 86400);
+        snprintf(last, sizeof(last), "none was stored in the last %d days", WX_WECHAT_STORED_AT_TTL / 86400);
     }
     zend_string_release(at_key);
     wx_op_request_push(op, c, push, sizeof(push));
     wx_throw(wx_ce_TicketException, 0,
              "No component_verify_ticket is stored for component app id \"%s\" (key \"%s\"): %s; %s. "
-             "WeChat pushes a ticket every 10 minutes to the authorization-event URL, "
+             "WeChat pushes a ticket every %d minutes to the authorization-event URL, "
              "which must reach handleCallback()",
-             ZSTR_VAL(op->app_id), ZSTR_VAL(key), last, push);
+             ZSTR_VAL(op->app_id), ZSTR_VAL(key), last, push, WX_WECHAT_PUSH_PERIOD / 60);
 }

@@ -1,52 +1,73 @@
 /*
- * component_access_token and authorizer_access_token: their refresh, the
- * retry on a rejected token, authorization codes and refresh tokens.
+ * component_access_token and authorizer_access_token: how each is found,
+ * refreshed (through single flight) and stored, the retry when WeChat
+ * rejects a cached token, and dropping a rejected one.
  */
 #include "platform.h"
 
-/* --------------------------------------------------------- component token */
+/* ------------------------------------------------------ component token */
 
 static zend_string *wx_op_component_key_cb(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
 {
-    return wx_op_token_key_component(op, c);
+    return wx_op_key(op, c, WX_KEY_COMPONENT_TOKEN, NULL, NULL);
 }
 
-static zend_string *wx_op_component_refresh(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
+/* api_component_token with the stored ticket. A ticket WeChat calls
+ * expired or invalid (61005/61006) is worth a push request before the
+ * error goes up: our decision, not the API call's. */
+static zend_result wx_op_component_call(wx_op_t *op, wx_cache_obj_t *c, zval *answer)
 {
-    zend_string *ticket_key = wx_op_ticket_key(op, c), *ticket = NULL, *token = NULL, *key = NULL;
-    zval body, answer;
+    zend_string *ticket;
+    wx_op_api_error_t err;
+    zend_result rc;
+    zval body;
 
-    if (wx_op_get_string(c, ticket_key, &ticket) == FAILURE) {
-        goto out;
+    if (wx_op_get_ticket(op, c, &ticket) == FAILURE) {
+        return FAILURE;
     }
     if (!ticket) {
-        wx_op_throw_no_ticket(op, c, ticket_key);
-        goto out;
+        zend_string *key = wx_op_key(op, c, WX_KEY_VERIFY_TICKET, NULL, NULL);
+        wx_op_throw_no_ticket(op, c, key);
+        zend_string_release(key);
+        return FAILURE;
     }
     array_init(&body);
     add_assoc_str(&body, "component_appid", zend_string_copy(op->app_id));
     add_assoc_str(&body, "component_appsecret", zend_string_copy(op->secret));
-    add_assoc_str(&body, "component_verify_ticket", zend_string_copy(ticket));
-    if (wx_op_call(op, c, WX_OP_PATH_COMPONENT_TOKEN, NULL, &body, &answer) == FAILURE) {
-        zval_ptr_dtor(&body);
-        goto out;
-    }
+    add_assoc_str(&body, "component_verify_ticket", ticket);
+    rc = wx_op_api_call(op, WX_WECHAT_API_COMPONENT_TOKEN, NULL, &body, answer, &err);
     zval_ptr_dtor(&body);
-    if ((token = wx_op_field_str(&answer, "component_access_token", WX_OP_PATH_COMPONENT_TOKEN)) != NULL) {
+    if (rc == SUCCESS && err.errcode != 0) {
+        char push[256] = "";
+        if (wx_wechat_errclass((long) err.errcode) == WX_WECHAT_ERR_TICKET) {
+            wx_op_request_push(op, c, push, sizeof(push));
+        }
+        wx_op_api_throw(WX_WECHAT_API_COMPONENT_TOKEN, &err, push);
+        rc = FAILURE;
+    }
+    return rc;
+}
+
+static zend_string *wx_op_component_refresh(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
+{
+    zend_string *token, *key;
+    zval answer;
+
+    if (wx_op_component_call(op, c, &answer) == FAILURE) {
+        return NULL;
+    }
+    if ((token = wx_op_field_str(&answer, "component_access_token", WX_WECHAT_API_COMPONENT_TOKEN)) != NULL) {
         token = zend_string_copy(token);
-        key = wx_op_token_key_component(op, c);
-        if (wx_op_set_string(c, key, token, wx_op_field_ttl(&answer, WX_OP_COMPONENT_TTL_CUT)) == FAILURE) {
+        key = wx_op_key(op, c, WX_KEY_COMPONENT_TOKEN, NULL, NULL);
+        if (wx_op_set_string(c, key, token, wx_op_field_ttl(&answer, WX_WECHAT_COMPONENT_TTL_CUT)) == FAILURE) {
             /* not stored: the caller could use it, but the next caller
              * would refresh again; report the Redis failure instead */
             zend_string_release(token);
             token = NULL;
         }
+        zend_string_release(key);
     }
     zval_ptr_dtor(&answer);
-out:
-    if (ticket) zend_string_release(ticket);
-    if (key) zend_string_release(key);
-    zend_string_release(ticket_key);
     return token;
 }
 
@@ -56,7 +77,7 @@ zend_string *wx_op_component_token(wx_op_t *op, wx_cache_obj_t *c)
     zend_string *token;
 
     f.what = "component_access_token";
-    f.lock_key = wx_op_component_lock_key(op, c);
+    f.lock_key = wx_op_key(op, c, WX_KEY_COMPONENT_LOCK, NULL, NULL);
     f.token_key = wx_op_component_key_cb;
     f.refresh = wx_op_component_refresh;
     token = wx_op_single_flight(op, c, &f);
@@ -64,65 +85,54 @@ zend_string *wx_op_component_token(wx_op_t *op, wx_cache_obj_t *c)
     return token;
 }
 
-static bool wx_op_rejected_token(void)
+zend_result wx_op_invalidate_component(wx_op_t *op, wx_cache_obj_t *c, zend_string *token, bool *dropped)
 {
-    zend_object *ex = EG(exception);
-    zval rv, *code;
-    zend_long n;
-
-    if (!ex || ex->ce != wx_ce_ApiException) {
-        return false;
-    }
-    code = zend_read_property_ex(ex->ce, ex, ZSTR_KNOWN(ZEND_STR_CODE), 1, &rv);
-    n = zval_get_long(code);
-    return n == 40001 || n == 42001;
+    zend_string *key = wx_op_key(op, c, WX_KEY_COMPONENT_TOKEN, NULL, NULL);
+    zend_result rc = wx_op_compare_and_delete(c, key, token, dropped);
+    zend_string_release(key);
+    return rc;
 }
 
-/* Call an API with the component token. When WeChat rejects the token
- * (40001/42001), drop it if it is still the cached one and try once more
- * with a new one. */
-static zend_result wx_op_call_component(wx_op_t *op, wx_cache_obj_t *c, const char *path, zval *body, zval *answer)
+zend_result wx_op_api_component(wx_op_t *op, wx_cache_obj_t *c, wx_wechat_api_t api, zval *body, zval *answer)
 {
     int attempt;
 
     for (attempt = 0; attempt < 2; attempt++) {
         zend_string *token = wx_op_component_token(op, c);
-        zend_result rc;
-        zend_object *ex;
-        zend_string *key;
+        wx_op_api_error_t err;
+        bool dropped;
 
         if (!token) {
             return FAILURE;
         }
-        rc = wx_op_call(op, c, path, token, body, answer);
-        if (rc == SUCCESS || attempt == 1 || !wx_op_rejected_token()) {
-            zend_string_release(token);
-            return rc;
-        }
-        ex = wx_op_stash();
-        key = wx_op_token_key_component(op, c);
-        if (wx_op_compare_and_delete(c, key, token) < 0) {
-            wx_op_unstash(ex);   /* Redis failed: report WeChat's error */
-            zend_string_release(key);
+        if (wx_op_api_call(op, api, token, body, answer, &err) == FAILURE) {
             zend_string_release(token);
             return FAILURE;
         }
-        OBJ_RELEASE(ex);
-        zend_string_release(key);
+        if (err.errcode == 0) {
+            zend_string_release(token);
+            return SUCCESS;
+        }
+        if (attempt == 1 || wx_wechat_errclass((long) err.errcode) != WX_WECHAT_ERR_TOKEN_REJECTED) {
+            zend_string_release(token);
+            wx_op_api_throw(api, &err, NULL);
+            return FAILURE;
+        }
+        /* 40001/42001: drop it if it is still the cached one, try once
+         * more with a new one; when Redis fails, report WeChat's error */
+        if (wx_op_invalidate_component(op, c, token, &dropped) == FAILURE) {
+            zend_clear_exception();
+            zend_string_release(token);
+            wx_op_api_throw(api, &err, NULL);
+            return FAILURE;
+        }
+        zend_string_release(err.errmsg);
         zend_string_release(token);
     }
     return FAILURE;
 }
 
-/* -------------------------------------------------------- authorizer tokens */
-
-zend_result wx_op_get_refresh_token(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer, zend_string **out)
-{
-    zend_string *key = wx_op_refresh_key(op, authorizer);
-    zend_result rc = wx_op_get_string(c, key, out);
-    zend_string_release(key);
-    return rc;
-}
+/* ----------------------------------------------------- authorizer token */
 
 static zend_string *wx_op_authorizer_key_cb(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
 {
@@ -132,7 +142,7 @@ static zend_string *wx_op_authorizer_key_cb(wx_op_t *op, wx_cache_obj_t *c, wx_o
         return NULL;
     }
     if (!refresh) {
-        zend_string *key = wx_op_refresh_key(op, f->authorizer);
+        zend_string *key = wx_op_key(op, c, WX_KEY_REFRESH_TOKEN, f->authorizer, NULL);
         wx_throw_invalid(WX_OP_ERR_NO_REFRESH_TOKEN,
             "No authorizer_refresh_token is stored for authorizer \"%s\" of component \"%s\" (key \"%s\"): "
             "it is stored when the account authorizes the platform (handleCallback() or handleAuthorization()) "
@@ -145,25 +155,21 @@ static zend_string *wx_op_authorizer_key_cb(wx_op_t *op, wx_cache_obj_t *c, wx_o
         zend_string_release(f->refresh_token);
     }
     f->refresh_token = refresh;
-    return wx_op_token_key_authorizer(c, f->authorizer, refresh);
+    return wx_op_key(op, c, WX_KEY_AUTHORIZER_TOKEN, f->authorizer, refresh);
 }
 
-/* Store an authorizer's tokens in one round trip. The refresh token is set
- * when `expected` is NULL, else replaced only if it still is `expected`
- * (a refresh racing a re-authorization must not put back an older one). */
-static zend_result wx_op_store_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer,
-                                          zend_string *expected, zend_string *refresh,
-                                          zend_string *token, zend_long ttl)
+zend_result wx_op_store_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer,
+                                   zend_string *expected, zend_string *refresh,
+                                   zend_string *token, zend_long ttl)
 {
-    zend_string *rkey = wx_op_refresh_key(op, authorizer);
-    zend_string *tkey = wx_op_token_key_authorizer(c, authorizer, refresh);
+    zend_string *rkey = wx_op_key(op, c, WX_KEY_REFRESH_TOKEN, authorizer, NULL);
+    zend_string *tkey = wx_op_key(op, c, WX_KEY_AUTHORIZER_TOKEN, authorizer, refresh);
     zend_string *v_refresh = wx_op_encode_str(refresh, rkey);
     zend_string *v_expected = expected ? wx_op_encode_str(expected, rkey) : NULL;
     zend_string *v_token = wx_op_encode_str(token, tkey);
     wx_op_cmd_t cmds[2] = {0};
     redisReply *replies[2];
     size_t n = 0;
-    char ttlbuf[24];
     zend_result rc = FAILURE;
 
     if (!v_refresh || !v_token || (expected && !v_expected)) {
@@ -173,13 +179,13 @@ static zend_result wx_op_store_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_s
         WX_OP_ARGS(&cmds[n], "SET"); WX_OP_ARGZ(&cmds[n], rkey); WX_OP_ARGZ(&cmds[n], v_refresh);
         n++;
     } else if (!zend_string_equals(expected, refresh)) {
-        WX_OP_ARGS(&cmds[n], "EVAL"); WX_OP_ARGS(&cmds[n], wx_op_lua_cas); WX_OP_ARGS(&cmds[n], "1");
+        /* a refresh racing a re-authorization must not put back an older one */
+        WX_OP_ARGS(&cmds[n], "EVAL"); WX_OP_ARGS(&cmds[n], WX_LOCK_LUA_COMPARE_AND_SET); WX_OP_ARGS(&cmds[n], "1");
         WX_OP_ARGZ(&cmds[n], rkey); WX_OP_ARGZ(&cmds[n], v_expected); WX_OP_ARGZ(&cmds[n], v_refresh);
         n++;
     }
-    snprintf(ttlbuf, sizeof(ttlbuf), ZEND_LONG_FMT, ttl);
     WX_OP_ARGS(&cmds[n], "SET"); WX_OP_ARGZ(&cmds[n], tkey); WX_OP_ARGZ(&cmds[n], v_token);
-    WX_OP_ARGS(&cmds[n], "EX"); WX_OP_ARGS(&cmds[n], ttlbuf);
+    WX_OP_ARGS(&cmds[n], "EX"); wx_op_arg_long(&cmds[n], ttl);
     n++;
     if (wx_op_redis(c, cmds, n, replies) == SUCCESS) {
         wx_op_free_replies(replies, n);
@@ -198,23 +204,24 @@ static zend_string *wx_op_authorizer_refresh(wx_op_t *op, wx_cache_obj_t *c, wx_
 {
     zend_string *token = NULL, *refresh;
     zval body, answer, *nr;
+    zend_result rc;
 
     array_init(&body);
     add_assoc_str(&body, "component_appid", zend_string_copy(op->app_id));
     add_assoc_str(&body, "authorizer_appid", zend_string_copy(f->authorizer));
     add_assoc_str(&body, "authorizer_refresh_token", zend_string_copy(f->refresh_token));
-    if (wx_op_call_component(op, c, WX_OP_PATH_AUTHORIZER_TOKEN, &body, &answer) == FAILURE) {
-        zval_ptr_dtor(&body);
+    rc = wx_op_api_component(op, c, WX_WECHAT_API_AUTHORIZER_TOKEN, &body, &answer);
+    zval_ptr_dtor(&body);
+    if (rc == FAILURE) {
         return NULL;
     }
-    zval_ptr_dtor(&body);
-    if ((token = wx_op_field_str(&answer, "authorizer_access_token", WX_OP_PATH_AUTHORIZER_TOKEN)) != NULL) {
+    if ((token = wx_op_field_str(&answer, "authorizer_access_token", WX_WECHAT_API_AUTHORIZER_TOKEN)) != NULL) {
         /* whatever WeChat returns replaces the stored refresh token */
         nr = zend_hash_str_find(Z_ARRVAL(answer), ZEND_STRL("authorizer_refresh_token"));
         refresh = nr && Z_TYPE_P(nr) == IS_STRING && Z_STRLEN_P(nr) > 0 ? Z_STR_P(nr) : f->refresh_token;
         token = zend_string_copy(token);
         if (wx_op_store_authorizer(op, c, f->authorizer, f->refresh_token, refresh, token,
-                                   wx_op_field_ttl(&answer, WX_OP_AUTHORIZER_TTL_CUT)) == FAILURE) {
+                                   wx_op_field_ttl(&answer, WX_WECHAT_AUTHORIZER_TTL_CUT)) == FAILURE) {
             zend_string_release(token);
             token = NULL;
         }
@@ -239,8 +246,7 @@ zend_string *wx_op_authorizer_token(wx_op_t *op, wx_cache_obj_t *c, zend_string 
     zend_string *token;
 
     f.what = "authorizer_access_token";
-    f.lock_key = wx_op_key(c, "wxredis.lock.authorizer_access_token.%s.%s",
-                           ZSTR_VAL(op->app_id), ZSTR_VAL(authorizer));
+    f.lock_key = wx_op_key(op, c, WX_KEY_AUTHORIZER_LOCK, authorizer, NULL);
     f.token_key = wx_op_authorizer_key_cb;
     f.refresh = wx_op_authorizer_refresh;
     f.prepare = wx_op_authorizer_prepare;
@@ -253,94 +259,22 @@ zend_string *wx_op_authorizer_token(wx_op_t *op, wx_cache_obj_t *c, zend_string 
     return token;
 }
 
-/* api_query_auth; stores the refresh and access tokens; *info is
- * authorization_info. */
-zend_result wx_op_query_auth(wx_op_t *op, wx_cache_obj_t *c, zend_string *code, zval *info)
+zend_result wx_op_invalidate_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer,
+                                        zend_string *token, bool *dropped)
 {
-    zval body, answer, *ai, *appid, *token, *refresh;
-    zend_result rc = FAILURE;
-
-    ZVAL_UNDEF(info);
-    array_init(&body);
-    add_assoc_str(&body, "component_appid", zend_string_copy(op->app_id));
-    add_assoc_str(&body, "authorization_code", zend_string_copy(code));
-    rc = wx_op_call_component(op, c, WX_OP_PATH_QUERY_AUTH, &body, &answer);
-    zval_ptr_dtor(&body);
-    if (rc == FAILURE) {
-        return FAILURE;
-    }
-    rc = FAILURE;
-    ai = zend_hash_str_find(Z_ARRVAL(answer), ZEND_STRL("authorization_info"));
-    if (!ai || Z_TYPE_P(ai) != IS_ARRAY
-            || !(appid = zend_hash_str_find(Z_ARRVAL_P(ai), ZEND_STRL("authorizer_appid")))
-            || Z_TYPE_P(appid) != IS_STRING
-            || !(token = zend_hash_str_find(Z_ARRVAL_P(ai), ZEND_STRL("authorizer_access_token")))
-            || Z_TYPE_P(token) != IS_STRING || Z_STRLEN_P(token) == 0
-            || !(refresh = zend_hash_str_find(Z_ARRVAL_P(ai), ZEND_STRL("authorizer_refresh_token")))
-            || Z_TYPE_P(refresh) != IS_STRING || Z_STRLEN_P(refresh) == 0) {
-        wx_throw(wx_ce_HttpException, 200, "WeChat api_query_auth: the answer has no authorization_info "
-                 "with authorizer_appid, authorizer_access_token and authorizer_refresh_token");
-        goto out;
-    }
-    if (wx_op_check_appid(Z_STRVAL_P(appid), Z_STRLEN_P(appid), "authorizer_appid of api_query_auth") == FAILURE) {
-        goto out;
-    }
-    if (wx_op_store_authorizer(op, c, Z_STR_P(appid), NULL, Z_STR_P(refresh), Z_STR_P(token),
-                               wx_op_field_ttl(ai, WX_OP_AUTHORIZER_TTL_CUT)) == FAILURE) {
-        goto out;
-    }
-    ZVAL_COPY(info, ai);
-    rc = SUCCESS;
-out:
-    zval_ptr_dtor(&answer);
-    return rc;
-}
-
-/* unauthorized: the refresh token and the access token it keys. */
-zend_result wx_op_forget_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer)
-{
-    zend_string *rkey = wx_op_refresh_key(op, authorizer), *tkey = NULL, *refresh = NULL;
-    wx_op_cmd_t cmd = {0};
-    redisReply *r;
-    zend_result rc = FAILURE;
-
-    if (wx_op_get_string(c, rkey, &refresh) == FAILURE) {
-        /* bytes that are not ours: delete the key anyway */
-        zend_clear_exception();
-    }
-    WX_OP_ARGS(&cmd, "DEL");
-    WX_OP_ARGZ(&cmd, rkey);
-    if (refresh) {
-        tkey = wx_op_token_key_authorizer(c, authorizer, refresh);
-        WX_OP_ARGZ(&cmd, tkey);
-    }
-    if ((r = wx_op_redis1(c, &cmd)) != NULL) {
-        freeReplyObject(r);
-        rc = SUCCESS;
-    }
-    if (refresh) zend_string_release(refresh);
-    if (tkey) zend_string_release(tkey);
-    zend_string_release(rkey);
-    return rc;
-}
-
-
-zend_string *wx_op_pre_auth_code(wx_op_t *op, wx_cache_obj_t *c)
-{
-    zval body, answer;
-    zend_string *code = NULL;
+    zend_string *refresh, *key;
     zend_result rc;
 
-    array_init(&body);
-    add_assoc_str(&body, "component_appid", zend_string_copy(op->app_id));
-    rc = wx_op_call_component(op, c, WX_OP_PATH_PREAUTHCODE, &body, &answer);
-    zval_ptr_dtor(&body);
-    if (rc == FAILURE) {
-        return NULL;
+    *dropped = false;
+    if (wx_op_get_refresh_token(op, c, authorizer, &refresh) == FAILURE) {
+        return FAILURE;
     }
-    if ((code = wx_op_field_str(&answer, "pre_auth_code", WX_OP_PATH_PREAUTHCODE)) != NULL) {
-        code = zend_string_copy(code);
+    if (!refresh) {
+        return SUCCESS;   /* no refresh token, so no token keyed by one */
     }
-    zval_ptr_dtor(&answer);
-    return code;
+    key = wx_op_key(op, c, WX_KEY_AUTHORIZER_TOKEN, authorizer, refresh);
+    rc = wx_op_compare_and_delete(c, key, token, dropped);
+    zend_string_release(key);
+    zend_string_release(refresh);
+    return rc;
 }
