@@ -29,7 +29,7 @@ static int wx_http_host_byte(unsigned char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c && strchr("-._~", c));
 }
 
-#define WX_HTTP_FAIL(err, ...) (snprintf((err), WX_HTTP_ERR_MAX, __VA_ARGS__), WX_HTTP_ERR_URL)
+#define WX_HTTP_FAIL(err, ...) ((err) ? snprintf((err), WX_HTTP_ERR_MAX, __VA_ARGS__) : 0, WX_HTTP_ERR_URL)
 
 wx_http_status_t wx_http_url_parse(const char *url, size_t len, wx_http_url_t *u, char err[WX_HTTP_ERR_MAX])
 {

@@ -43,7 +43,7 @@ typedef struct {
 } wx_http_url_t;
 
 /* Parse http[s]://host[:port][/path] (scheme case-insensitive; no user
- * info, query or fragment). On WX_HTTP_ERR_URL, err says why. */
+ * info, query or fragment). On WX_HTTP_ERR_URL, err (when not NULL) says why. */
 wx_http_status_t wx_http_url_parse(const char *url, size_t len, wx_http_url_t *u, char err[WX_HTTP_ERR_MAX]);
 
 /* The host and port as "host:port" for a transport name, IPv6 in

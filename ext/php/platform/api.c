@@ -70,7 +70,7 @@ zend_result wx_op_api_call(wx_op_t *op, wx_wechat_api_t api, zend_string *token,
                            wx_op_api_error_t *err)
 {
     const char *name = wx_wechat_api_name(api), *path = wx_wechat_api_path(api);
-    smart_str url = {0}, json = {0};
+    smart_str target = {0}, json = {0};
     wx_http_result_t res;
     zval *errcode;
     zend_result rc = FAILURE;
@@ -78,22 +78,21 @@ zend_result wx_op_api_call(wx_op_t *op, wx_wechat_api_t api, zend_string *token,
     ZVAL_UNDEF(answer);
     err->errcode = 0;
     err->errmsg = NULL;
-    smart_str_append(&url, op->api_base);
-    smart_str_appends(&url, path);
+    smart_str_appends(&target, path);
     if (token) {
         zend_string *enc = php_url_encode(ZSTR_VAL(token), ZSTR_LEN(token));
-        smart_str_appends(&url, "?" WX_WECHAT_TOKEN_PARAM "=");
-        smart_str_append(&url, enc);
+        smart_str_appends(&target, "?" WX_WECHAT_TOKEN_PARAM "=");
+        smart_str_append(&target, enc);
         zend_string_release(enc);
     }
-    smart_str_0(&url);
+    smart_str_0(&target);
     if (wx_op_json_encode(body, &json) == FAILURE) {
         wx_throw(wx_ce_HttpException, 0, "WeChat %s: the request cannot be encoded as JSON "
                  "(a value is not valid UTF-8)", name);
         goto out;
     }
     /* messages name base and path only: the query carries the token */
-    if (wx_http_post_json(ZSTR_VAL(url.s), json.s, op->http_timeout, &res) == FAILURE) {
+    if (wx_http_post_json(&op->api, ZSTR_VAL(target.s), ZSTR_LEN(target.s), json.s, op->http_timeout, &res) == FAILURE) {
         wx_throw(wx_ce_HttpException, 0, "WeChat %s: POST %s%s failed: %s",
                  name, ZSTR_VAL(op->api_base), path, res.error);
         goto out;
@@ -112,7 +111,7 @@ zend_result wx_op_api_call(wx_op_t *op, wx_wechat_api_t api, zend_string *token,
         ZVAL_UNDEF(answer);
     }
 out:
-    smart_str_free(&url);
+    smart_str_free(&target);
     smart_str_free(&json);
     return rc;
 }

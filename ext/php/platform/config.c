@@ -101,6 +101,9 @@ static zend_result wx_op_cfg_aes_key(zend_string *key, const char *name)
 
 static zend_result wx_op_cfg_url(zend_string *base, const char *name)
 {
+    wx_http_url_t u;
+    char err[WX_HTTP_ERR_MAX];
+
     if (strncasecmp(ZSTR_VAL(base), "http://", 7) != 0 && strncasecmp(ZSTR_VAL(base), "https://", 8) != 0) {
         wx_throw_invalid(WX_OP_ERR_CONFIG,
             "config \"%s\" must be an http:// or https:// URL, \"%s\" given", name, ZSTR_VAL(base));
@@ -109,6 +112,11 @@ static zend_result wx_op_cfg_url(zend_string *base, const char *name)
     if (strchr(ZSTR_VAL(base), '?') || strchr(ZSTR_VAL(base), '#')) {
         wx_throw_invalid(WX_OP_ERR_CONFIG,
             "config \"%s\" must not have a query or fragment, \"%s\" given", name, ZSTR_VAL(base));
+        return FAILURE;
+    }
+    if (wx_http_url_parse(ZSTR_VAL(base), ZSTR_LEN(base), &u, err) != WX_HTTP_OK) {
+        wx_throw_invalid(WX_OP_ERR_CONFIG, "config \"%s\" is not a URL wxredis can call (%s), \"%s\" given",
+                         name, err, ZSTR_VAL(base));
         return FAILURE;
     }
     return SUCCESS;
@@ -240,6 +248,7 @@ zend_result wx_op_configure(wx_op_t *op, HashTable *config, zval *cache)
         len--;
     }
     op->api_base = zend_string_init(base, len, 0);
+    wx_http_url_parse(base, len, &op->api, NULL);   /* checked by wx_op_cfg_url */
     op->http_timeout = cfg.http_timeout;
     op->lock_timeout = cfg.lock_timeout;
     op->margin_ms = (zend_long) (cfg.refresh_margin * 1000);

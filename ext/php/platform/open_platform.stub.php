@@ -40,8 +40,9 @@ class OpenPlatform
 
     /**
      * $config: app_id, secret, token, aes_key (required); previous_aes_key,
-     * api_base (default https://api.weixin.qq.com), http_timeout (5.0 s),
-     * refresh_margin (300 s), lock_timeout (10.0 s). Anything else, missing
+     * api_base (default https://api.weixin.qq.com), http_timeout (5.0 s, for
+     * each WeChat call as a whole), refresh_margin (300 s), lock_timeout
+     * (10.0 s). Anything else, missing
      * or ill-typed throws WxRedis\InvalidArgumentException naming the key
      * (code ERROR_CONFIG).
      */

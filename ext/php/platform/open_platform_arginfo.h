@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 01871eb6011062fc14e683f87266071fb728b4e7 */
+ * Stub hash: 0a572c74a08bbc47c9767fc705a1fa03af0b63fb */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_WxRedis_OpenPlatform___construct, 0, 0, 2)
 	ZEND_ARG_TYPE_INFO(0, config, IS_ARRAY, 0)

@@ -52,7 +52,8 @@ typedef struct {
     wx_crypt_t  *crypt;          /* NULL until the constructor ran */
     zend_string *app_id;
     zend_string *secret;
-    zend_string *api_base;       /* without a trailing slash */
+    zend_string *api_base;       /* without a trailing slash, for messages */
+    wx_http_url_t api;           /* api_base, parsed */
     double       http_timeout;   /* seconds */
     double       lock_timeout;   /* seconds */
     zend_long    margin_ms;      /* refresh_margin */
