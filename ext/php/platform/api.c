@@ -9,6 +9,9 @@
 #include "ext/standard/url.h"
 #include "ext/json/php_json.h"
 
+/* WeChat's answers nest a few levels (authorization_info.func_info[]...) */
+#define WX_OP_JSON_DEPTH 64
+
 /* Printable excerpt of an unexpected answer for a message. */
 static void wx_op_excerpt(zend_string *body, char *out, size_t outlen)
 {
@@ -38,7 +41,7 @@ static zend_result wx_op_json_encode(zval *body, smart_str *out)
 static zend_result wx_op_json_decode(zend_string *s, zval *out)
 {
     php_json_error_code saved = JSON_G(error_code);
-    zend_result rc = php_json_decode_ex(out, ZSTR_VAL(s), ZSTR_LEN(s), PHP_JSON_OBJECT_AS_ARRAY, 64);
+    zend_result rc = php_json_decode_ex(out, ZSTR_VAL(s), ZSTR_LEN(s), PHP_JSON_OBJECT_AS_ARRAY, WX_OP_JSON_DEPTH);
     JSON_G(error_code) = saved;
     return rc;
 }
@@ -64,6 +67,12 @@ static zend_result wx_op_api_answer(wx_op_t *op, wx_wechat_api_t api, wx_http_re
         return FAILURE;
     }
     return SUCCESS;
+}
+
+void wx_op_api_body(wx_op_t *op, zval *body)
+{
+    array_init(body);
+    add_assoc_str(body, "component_appid", zend_string_copy(op->app_id));
 }
 
 zend_result wx_op_api_call(wx_op_t *op, wx_wechat_api_t api, zend_string *token, zval *body, zval *answer,

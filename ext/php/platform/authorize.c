@@ -30,8 +30,7 @@ zend_string *wx_op_pre_auth_code(wx_op_t *op, wx_cache_obj_t *c)
     zend_string *code = NULL;
     zend_result rc;
 
-    array_init(&body);
-    add_assoc_str(&body, "component_appid", zend_string_copy(op->app_id));
+    wx_op_api_body(op, &body);
     rc = wx_op_api_component(op, c, WX_WECHAT_API_PREAUTHCODE, &body, &answer);
     zval_ptr_dtor(&body);
     if (rc == FAILURE) {
@@ -91,8 +90,7 @@ zend_result wx_op_query_auth(wx_op_t *op, wx_cache_obj_t *c, zend_string *code, 
     zend_result rc;
 
     ZVAL_UNDEF(info);
-    array_init(&body);
-    add_assoc_str(&body, "component_appid", zend_string_copy(op->app_id));
+    wx_op_api_body(op, &body);
     add_assoc_str(&body, "authorization_code", zend_string_copy(code));
     rc = wx_op_api_component(op, c, WX_WECHAT_API_QUERY_AUTH, &body, &answer);
     zval_ptr_dtor(&body);

@@ -46,7 +46,7 @@ static zend_result wx_op_token_read(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight
     zval v;
 
     wx_op_token_clear(t);
-    if (!(t->key = f->token_key(op, c, f))) {
+    if (!(t->key = f->kind->token_key(op, c, f))) {
         return FAILURE;
     }
     WX_OP_ARGS(&cmds[0], "GET");  WX_OP_ARGZ(&cmds[0], t->key);
@@ -173,7 +173,7 @@ static ZEND_COLD void wx_op_throw_shared(wx_op_flight_t *f, HashTable *marker)
     msg = zend_strpprintf(0, "%s (the last %s refresh failed with this error less than %d ms ago; "
                           "the next try comes after that back-off)",
                           message && Z_TYPE_P(message) == IS_STRING ? Z_STRVAL_P(message) : "refresh failed",
-                          f->what, WX_WECHAT_ERROR_BACKOFF_MS);
+                          f->kind->what, WX_WECHAT_ERROR_BACKOFF_MS);
     if (ce == wx_ce_ApiException) {
         zval *errmsg = zend_hash_str_find(marker, ZEND_STRL("errmsg"));
         zval *api = zend_hash_str_find(marker, ZEND_STRL("api"));
@@ -224,7 +224,7 @@ static zend_result wx_op_wait(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f,
             wx_throw(wx_ce_HttpException, 0,
                      "Timed out after %.3g s waiting for another process to refresh the %s (lock \"%s\"): "
                      "its WeChat call is slow or it died; the lock expires after lock_timeout (%.3g s)",
-                     wx_lock_wait_limit(op->lock_timeout, op->http_timeout), f->what, ZSTR_VAL(f->lock_key),
+                     wx_lock_wait_limit(op->lock_timeout, op->http_timeout), f->kind->what, ZSTR_VAL(f->lock_key),
                      op->lock_timeout);
             return FAILURE;
         }
@@ -248,7 +248,7 @@ static zend_string *wx_op_refresh_locked(wx_op_t *op, wx_cache_obj_t *c, wx_op_f
         wx_op_unlock(c, f, owner);
         return wx_op_token_take(t);
     }
-    if ((fresh = f->refresh(op, c, f)) != NULL) {
+    if ((fresh = f->kind->refresh(op, c, f)) != NULL) {
         wx_op_unlock(c, f, owner);
         return fresh;
     }
@@ -262,8 +262,8 @@ static zend_string *wx_op_refresh_locked(wx_op_t *op, wx_cache_obj_t *c, wx_op_f
     return NULL;
 }
 
-/* A fresh token: the cached one, or one refreshed by exactly one process. */
-zend_string *wx_op_single_flight(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
+/* The flight f, with its lock taken when the token needs a refresh. */
+static zend_string *wx_op_fly(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
 {
     wx_op_token_t t = {0};
     zend_string *result = NULL, *owner = NULL, *owner_raw;
@@ -294,8 +294,8 @@ zend_string *wx_op_single_flight(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t 
                 break;
             }
         }
-        if (f->prepare && !prepared) {
-            if (f->prepare(op, c, f) == FAILURE) {
+        if (f->kind->prepare && !prepared) {
+            if (f->kind->prepare(op, c, f) == FAILURE) {
                 if (wx_op_token_usable(&t)) {
                     /* cannot refresh now, but ours is still valid */
                     zend_clear_exception();
@@ -329,4 +329,19 @@ zend_string *wx_op_single_flight(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t 
         zend_string_release(owner);
     }
     return result;
+}
+
+zend_string *wx_op_single_flight(wx_op_t *op, wx_cache_obj_t *c, const wx_op_flight_kind_t *kind,
+                                 zend_string *authorizer)
+{
+    wx_op_flight_t f = { kind, NULL, authorizer, NULL };
+    zend_string *token;
+
+    f.lock_key = wx_op_key(op, c, kind->lock, authorizer, NULL);
+    token = wx_op_fly(op, c, &f);
+    zend_string_release(f.lock_key);
+    if (f.refresh_token) {
+        zend_string_release(f.refresh_token);
+    }
+    return token;
 }

@@ -138,6 +138,9 @@ typedef struct {
     zend_string *errmsg;
 } wx_op_api_error_t;
 
+/* A request body, with the component_appid every API takes. */
+void wx_op_api_body(wx_op_t *op, zval *body);
+
 /*
  * POST body (an array, as JSON) to api, with token in the query when the
  * API takes one. SUCCESS: either *answer is the answer (an array) and
@@ -162,10 +165,11 @@ zend_long    wx_op_field_ttl(zval *answer, zend_long cut);
 /* ------------------------------------------------------------ flight.c */
 
 typedef struct wx_op_flight wx_op_flight_t;
-/* One token kept by single flight: how to find it and how to refresh it. */
-struct wx_op_flight {
+
+/* A kind of token kept by single flight: how to find and refresh it. */
+typedef struct {
     const char  *what;            /* for messages */
-    zend_string *lock_key;
+    wx_key_id_t  lock;            /* its refresh lock */
     /* the token's current key (may read Redis); NULL with an exception */
     zend_string *(*token_key)(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f);
     /* fetch a new token from WeChat and store it; NULL with an exception */
@@ -174,12 +178,20 @@ struct wx_op_flight {
      * may itself wait (the component token), so the lock is only held for
      * the refresh's own WeChat call */
     zend_result (*prepare)(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f);
+} wx_op_flight_kind_t;
+
+/* One single flight under way. */
+struct wx_op_flight {
+    const wx_op_flight_kind_t *kind;
+    zend_string *lock_key;
     zend_string *authorizer;      /* authorizer tokens: its app id ... */
     zend_string *refresh_token;   /* ... and the refresh token token_key read */
 };
 
-/* A fresh token: the cached one, or one refreshed by exactly one process. */
-zend_string *wx_op_single_flight(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f);
+/* A fresh token of this kind: the cached one, or one refreshed by exactly
+ * one process across all servers. */
+zend_string *wx_op_single_flight(wx_op_t *op, wx_cache_obj_t *c, const wx_op_flight_kind_t *kind,
+                                 zend_string *authorizer);
 
 /* ----------------------------------------------------------- tickets.c */
 

@@ -95,8 +95,7 @@ static void wx_op_start_push(wx_op_t *op, char *buf, size_t buflen)
 {
     zval body, answer;
 
-    array_init(&body);
-    add_assoc_str(&body, "component_appid", zend_string_copy(op->app_id));
+    wx_op_api_body(op, &body);
     add_assoc_str(&body, "component_secret", zend_string_copy(op->secret));   /* not component_appsecret */
     if (wx_op_api(op, WX_WECHAT_API_START_PUSH, NULL, &body, &answer) == SUCCESS) {
         snprintf(buf, buflen, "asked WeChat to push a new ticket (api_start_push_ticket)");

@@ -31,8 +31,7 @@ static zend_result wx_op_component_call(wx_op_t *op, wx_cache_obj_t *c, zval *an
         zend_string_release(key);
         return FAILURE;
     }
-    array_init(&body);
-    add_assoc_str(&body, "component_appid", zend_string_copy(op->app_id));
+    wx_op_api_body(op, &body);
     add_assoc_str(&body, "component_appsecret", zend_string_copy(op->secret));
     add_assoc_str(&body, "component_verify_ticket", ticket);
     rc = wx_op_api_call(op, WX_WECHAT_API_COMPONENT_TOKEN, NULL, &body, answer, &err);
@@ -71,18 +70,13 @@ static zend_string *wx_op_component_refresh(wx_op_t *op, wx_cache_obj_t *c, wx_o
     return token;
 }
 
+static const wx_op_flight_kind_t wx_op_component_flight = {
+    "component_access_token", WX_KEY_COMPONENT_LOCK, wx_op_component_key_cb, wx_op_component_refresh, NULL
+};
+
 zend_string *wx_op_component_token(wx_op_t *op, wx_cache_obj_t *c)
 {
-    wx_op_flight_t f = {0};
-    zend_string *token;
-
-    f.what = "component_access_token";
-    f.lock_key = wx_op_key(op, c, WX_KEY_COMPONENT_LOCK, NULL, NULL);
-    f.token_key = wx_op_component_key_cb;
-    f.refresh = wx_op_component_refresh;
-    token = wx_op_single_flight(op, c, &f);
-    zend_string_release(f.lock_key);
-    return token;
+    return wx_op_single_flight(op, c, &wx_op_component_flight, NULL);
 }
 
 zend_result wx_op_invalidate_component(wx_op_t *op, wx_cache_obj_t *c, zend_string *token, bool *dropped)
@@ -93,11 +87,14 @@ zend_result wx_op_invalidate_component(wx_op_t *op, wx_cache_obj_t *c, zend_stri
     return rc;
 }
 
+/* a token WeChat rejects is replaced once, not again and again */
+#define WX_OP_TOKEN_ATTEMPTS 2
+
 zend_result wx_op_api_component(wx_op_t *op, wx_cache_obj_t *c, wx_wechat_api_t api, zval *body, zval *answer)
 {
     int attempt;
 
-    for (attempt = 0; attempt < 2; attempt++) {
+    for (attempt = 0; attempt < WX_OP_TOKEN_ATTEMPTS; attempt++) {
         zend_string *token = wx_op_component_token(op, c);
         wx_op_api_error_t err;
         bool dropped;
@@ -113,7 +110,7 @@ zend_result wx_op_api_component(wx_op_t *op, wx_cache_obj_t *c, wx_wechat_api_t 
             zend_string_release(token);
             return SUCCESS;
         }
-        if (attempt == 1 || wx_wechat_errclass((long) err.errcode) != WX_WECHAT_ERR_TOKEN_REJECTED) {
+        if (attempt == WX_OP_TOKEN_ATTEMPTS - 1 || wx_wechat_errclass((long) err.errcode) != WX_WECHAT_ERR_TOKEN_REJECTED) {
             zend_string_release(token);
             wx_op_api_throw(api, &err, NULL);
             return FAILURE;
@@ -206,8 +203,7 @@ static zend_string *wx_op_authorizer_refresh(wx_op_t *op, wx_cache_obj_t *c, wx_
     zval body, answer, *nr;
     zend_result rc;
 
-    array_init(&body);
-    add_assoc_str(&body, "component_appid", zend_string_copy(op->app_id));
+    wx_op_api_body(op, &body);
     add_assoc_str(&body, "authorizer_appid", zend_string_copy(f->authorizer));
     add_assoc_str(&body, "authorizer_refresh_token", zend_string_copy(f->refresh_token));
     rc = wx_op_api_component(op, c, WX_WECHAT_API_AUTHORIZER_TOKEN, &body, &answer);
@@ -240,23 +236,14 @@ static zend_result wx_op_authorizer_prepare(wx_op_t *op, wx_cache_obj_t *c, wx_o
     return SUCCESS;
 }
 
+static const wx_op_flight_kind_t wx_op_authorizer_flight = {
+    "authorizer_access_token", WX_KEY_AUTHORIZER_LOCK, wx_op_authorizer_key_cb, wx_op_authorizer_refresh,
+    wx_op_authorizer_prepare
+};
+
 zend_string *wx_op_authorizer_token(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer)
 {
-    wx_op_flight_t f = {0};
-    zend_string *token;
-
-    f.what = "authorizer_access_token";
-    f.lock_key = wx_op_key(op, c, WX_KEY_AUTHORIZER_LOCK, authorizer, NULL);
-    f.token_key = wx_op_authorizer_key_cb;
-    f.refresh = wx_op_authorizer_refresh;
-    f.prepare = wx_op_authorizer_prepare;
-    f.authorizer = authorizer;
-    token = wx_op_single_flight(op, c, &f);
-    zend_string_release(f.lock_key);
-    if (f.refresh_token) {
-        zend_string_release(f.refresh_token);
-    }
-    return token;
+    return wx_op_single_flight(op, c, &wx_op_authorizer_flight, authorizer);
 }
 
 zend_result wx_op_invalidate_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer,
