@@ -51,6 +51,11 @@ wx_http_status_t wx_http_url_parse(const char *url, size_t len, wx_http_url_t *u
         return WX_HTTP_FAIL(err, "a NUL byte in the URL");
     }
     /* authority: host [":" port], up to the path */
+    for (host = p; host < end && *host != '/'; host++) {
+        if (*host == '@') {
+            return WX_HTTP_FAIL(err, "user info (user:password@) is not supported");
+        }
+    }
     host = p;
     if (p < end && *p == '[') {
         host = ++p;
@@ -87,8 +92,7 @@ wx_http_status_t wx_http_url_parse(const char *url, size_t len, wx_http_url_t *u
         u->port = (unsigned) port;
     }
     if (p < end && *p != '/') {
-        return WX_HTTP_FAIL(err, *p == '@' ? "user info (user:password@) is not supported"
-                                           : "a character that cannot follow the host (0x%02x)", (unsigned char) *p);
+        return WX_HTTP_FAIL(err, "a character that cannot follow the host (0x%02x)", (unsigned char) *p);
     }
     /* path: printable ASCII, no query or fragment, trailing slashes dropped */
     for (i = 0; p + i < end; i++) {
