@@ -1,28 +1,11 @@
 /*
  * Authorization of accounts: the pre_auth_code and the authorization page
- * URL, exchanging an authorization code (api_query_auth), the durable
- * refresh tokens (outside the cache prefix, without expiry), and forgetting
- * an account that revoked.
+ * URL, exchanging an authorization code (api_query_auth) for the tokens,
+ * and forgetting an account that revoked.
  */
 #include "platform.h"
 #include "zend_smart_str.h"
 #include "ext/standard/url.h"
-
-zend_result wx_op_get_refresh_token(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer, zend_string **out)
-{
-    zend_string *key = wx_op_key(op, c, WX_KEY_REFRESH_TOKEN, authorizer, NULL);
-    zend_result rc = wx_op_get_string(c, key, out);
-    zend_string_release(key);
-    return rc;
-}
-
-zend_result wx_op_set_refresh_token(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer, zend_string *refresh)
-{
-    zend_string *key = wx_op_key(op, c, WX_KEY_REFRESH_TOKEN, authorizer, NULL);
-    zend_result rc = wx_op_set_string(c, key, refresh, 0);   /* no expiry */
-    zend_string_release(key);
-    return rc;
-}
 
 zend_string *wx_op_pre_auth_code(wx_op_t *op, wx_cache_obj_t *c)
 {

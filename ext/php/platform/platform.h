@@ -5,15 +5,16 @@
  *   platform.c   the class: handlers, methods (parse arguments, call down)
  *   config.c     the constructor's config array
  *   callback.c   handleCallback(): verify, decrypt, act on the InfoType
- *   authorize.c  authorization: pre_auth_code, api_query_auth, refresh tokens
- *   tokens.c     component and authorizer access tokens
+ *   authorize.c  authorization: pre_auth_code and URL, api_query_auth, unauthorized
+ *   tokens.c     component and authorizer access tokens, refresh tokens
  *   tickets.c    component_verify_ticket: store, ask for a push
  *   flight.c     single flight: one refresh across all servers
  *   api.c        one WeChat call (JSON, errcode -> ApiException)
  *   keys.c       key names, from core/wx_keys.h, under the cache's prefix
  *   store.c      the adapter to the cache's C API: commands, values, scripts
  *
- * Calls go down this list, never up. Failure convention (php/exceptions.h):
+ * Calls go down this list, never up (flight.c calls back only through the
+ * token kind it is given). Failure convention (php/exceptions.h):
  * zend_result FAILURE or a NULL pointer, with an exception pending.
  * Policy (lifetimes, key names, the lock protocol) is in ext/core:
  * wx_wechat, wx_keys, wx_lock.
@@ -211,6 +212,8 @@ zend_string *wx_op_component_token(wx_op_t *op, wx_cache_obj_t *c);
  * once. */
 zend_result  wx_op_api_component(wx_op_t *op, wx_cache_obj_t *c, wx_wechat_api_t api, zval *body, zval *answer);
 zend_string *wx_op_authorizer_token(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer);
+zend_result  wx_op_get_refresh_token(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer, zend_string **out);
+zend_result  wx_op_set_refresh_token(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer, zend_string *refresh);
 /* Store an authorizer's refresh and access tokens in one round trip; the
  * refresh token only if it still is `expected` (NULL: unconditionally). */
 zend_result  wx_op_store_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer,
@@ -223,8 +226,6 @@ zend_result  wx_op_invalidate_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_st
 
 /* --------------------------------------------------------- authorize.c */
 
-zend_result  wx_op_get_refresh_token(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer, zend_string **out);
-zend_result  wx_op_set_refresh_token(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer, zend_string *refresh);
 zend_string *wx_op_pre_auth_code(wx_op_t *op, wx_cache_obj_t *c);
 /* The authorization page URL with a new pre_auth_code. */
 zend_string *wx_op_pre_auth_url(wx_op_t *op, wx_cache_obj_t *c, zend_string *redirect,

@@ -1,7 +1,8 @@
 /*
  * component_access_token and authorizer_access_token: how each is found,
  * refreshed (through single flight) and stored, the retry when WeChat
- * rejects a cached token, and dropping a rejected one.
+ * rejects a cached token, dropping a rejected one, and the refresh tokens
+ * authorizer tokens depend on.
  */
 #include "platform.h"
 
@@ -130,6 +131,25 @@ zend_result wx_op_api_component(wx_op_t *op, wx_cache_obj_t *c, wx_wechat_api_t 
 }
 
 /* ----------------------------------------------------- authorizer token */
+
+/* The durable refresh token an authorizer's access token is refreshed
+ * with (and keyed by): outside the cache prefix, without expiry. */
+zend_result wx_op_get_refresh_token(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer, zend_string **out)
+{
+    zend_string *key = wx_op_key(op, c, WX_KEY_REFRESH_TOKEN, authorizer, NULL);
+    zend_result rc = wx_op_get_string(c, key, out);
+    zend_string_release(key);
+    return rc;
+}
+
+zend_result wx_op_set_refresh_token(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer, zend_string *refresh)
+{
+    zend_string *key = wx_op_key(op, c, WX_KEY_REFRESH_TOKEN, authorizer, NULL);
+    zend_result rc = wx_op_set_string(c, key, refresh, 0);   /* no expiry */
+    zend_string_release(key);
+    return rc;
+}
+
 
 static zend_string *wx_op_authorizer_key_cb(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
 {
