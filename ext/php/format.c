@@ -1,7 +1,8 @@
 /*
- * WxRedis\Format: the cache's wire format for tools (wxredis-doctor) and
- * for code that reads or writes Redis without the cache. Static methods
- * over codec.c, so there is one implementation of the format.
+ * WxRedis\Format: the cache's wire format and the table of WeChat keys,
+ * for tools (wxredis-doctor) and for code that reads or writes Redis
+ * without the cache. Static methods over codec.c and core/wx_keys.h, so
+ * there is one implementation of each.
  */
 #ifdef HAVE_CONFIG_H
 # include "config.h"
@@ -9,6 +10,7 @@
 
 #include "php.h"
 #include "../php_wxredis.h"
+#include "core/wx_keys.h"
 #include "format_arginfo.h"
 
 static zend_class_entry *wx_ce_Format;
@@ -70,6 +72,81 @@ ZEND_METHOD(WxRedis_Format, decode)
         RETURN_THROWS();
     }
     wx_codec_dtor(&codec);
+}
+
+/* A row of the key table as an array. */
+static void wx_format_key_row(const wx_key_def_t *def, zval *out)
+{
+    char ttl[128];
+
+    array_init_size(out, 16);
+    add_assoc_string(out, "role", def->role);
+    add_assoc_string(out, "pattern", def->pattern);
+    add_assoc_string(out, "owner", wx_keys_owner_name(def->owner));
+    add_assoc_string(out, "layout", def->layout);
+    add_assoc_bool(out, "written", def->written);
+    add_assoc_bool(out, "in_prefix", def->in_prefix);
+    add_assoc_string(out, "value", wx_keys_value_name(def->value));
+    add_assoc_string(out, "what", def->what);
+    add_assoc_string(out, "ttl", wx_keys_ttl_name(def->ttl));
+    if (def->ttl == WX_KEY_TTL_NONE) {
+        add_assoc_null(out, "ttl_seconds");
+    } else {
+        add_assoc_long(out, "ttl_seconds", def->ttl_seconds);
+    }
+    if (def->easywechat_ttl) {
+        add_assoc_long(out, "easywechat_ttl", def->easywechat_ttl);
+    } else {
+        add_assoc_null(out, "easywechat_ttl");
+    }
+    add_assoc_string(out, "ttl_text", wx_keys_ttl_text(def, ttl, sizeof(ttl)));
+}
+
+static void wx_format_add_field(zval *arr, const char *name, const char *s, size_t len)
+{
+    if (s) {
+        add_assoc_stringl_ex(arr, name, strlen(name), s, len);
+    } else {
+        add_assoc_null_ex(arr, name, strlen(name));
+    }
+}
+
+ZEND_METHOD(WxRedis_Format, describeKey)
+{
+    zend_string *key, *prefix = ZSTR_EMPTY_ALLOC();
+    wx_key_match_t m;
+
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+        Z_PARAM_STR(key)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_STR(prefix)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!wx_keys_classify(ZSTR_VAL(key), ZSTR_LEN(key), ZSTR_LEN(prefix) ? ZSTR_VAL(prefix) : NULL,
+                          ZSTR_LEN(prefix), &m)) {
+        RETURN_NULL();
+    }
+    wx_format_key_row(m.def, return_value);
+    add_assoc_stringl(return_value, "prefix", ZSTR_VAL(key), m.prefix_len);
+    add_assoc_stringl(return_value, "name", ZSTR_VAL(key) + m.prefix_len, ZSTR_LEN(key) - m.prefix_len);
+    wx_format_add_field(return_value, "component_app_id", m.component, m.component_len);
+    wx_format_add_field(return_value, "authorizer_app_id", m.authorizer, m.authorizer_len);
+    wx_format_add_field(return_value, "digest", m.digest, m.digest_len);
+}
+
+ZEND_METHOD(WxRedis_Format, keys)
+{
+    const wx_key_def_t *t;
+    size_t n, i;
+    zval row;
+
+    ZEND_PARSE_PARAMETERS_NONE();
+    t = wx_keys_table(&n);
+    array_init_size(return_value, (uint32_t) n);
+    for (i = 0; i < n; i++) {
+        wx_format_key_row(&t[i], &row);
+        add_next_index_zval(return_value, &row);
+    }
 }
 
 void wx_format_register(void)

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: ee52e9f33ee6f230cf2044aeebb4b494702fe03f */
+ * Stub hash: 30d394fcab2df21decebd5fc861408418a99b0dc */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_WxRedis_Format___construct, 0, 0, 0)
 ZEND_END_ARG_INFO()
@@ -19,11 +19,21 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_Format_decode, 0, 
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, key, IS_STRING, 0, "\"\"")
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_Format_describeKey, 0, 1, IS_ARRAY, 1)
+	ZEND_ARG_TYPE_INFO(0, key, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, prefix, IS_STRING, 0, "\"\"")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_Format_keys, 0, 0, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
 
 ZEND_METHOD(WxRedis_Format, __construct);
 ZEND_METHOD(WxRedis_Format, detect);
 ZEND_METHOD(WxRedis_Format, encode);
 ZEND_METHOD(WxRedis_Format, decode);
+ZEND_METHOD(WxRedis_Format, describeKey);
+ZEND_METHOD(WxRedis_Format, keys);
 
 
 static const zend_function_entry class_WxRedis_Format_methods[] = {
@@ -31,6 +41,8 @@ static const zend_function_entry class_WxRedis_Format_methods[] = {
 	ZEND_ME(WxRedis_Format, detect, arginfo_class_WxRedis_Format_detect, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(WxRedis_Format, encode, arginfo_class_WxRedis_Format_encode, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(WxRedis_Format, decode, arginfo_class_WxRedis_Format_decode, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(WxRedis_Format, describeKey, arginfo_class_WxRedis_Format_describeKey, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(WxRedis_Format, keys, arginfo_class_WxRedis_Format_keys, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_FE_END
 };
 

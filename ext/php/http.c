@@ -1,8 +1,10 @@
 /*
- * JSON POST over PHP's stream layer: php_stream_open_wrapper_ex() on an
- * http(s):// URL with a stream context (method, header, content, timeout,
- * ignore_errors), exactly what file_get_contents() with a context does, but
- * silent: the warnings the wrappers raise are caught and returned as text.
+ * JSON POST over PHP's stream transports: php_stream_xport_create() on
+ * tcp:// or ssl:// with a stream context for TLS, the request and answer
+ * bytes from core/wx_http, one deadline for the whole call. Unlike the
+ * http:// wrapper this sets no $http_response_header and honours no
+ * allow_url_fopen (the URL is configuration), and what the stream layer
+ * raises is kept from the application.
  */
 #ifdef HAVE_CONFIG_H
 # include "config.h"
@@ -11,13 +13,19 @@
 #include <time.h>
 
 #include "php.h"
+#include "php_globals.h"
 #include "php_streams.h"
 #include "zend_exceptions.h"
 
 #include "../php_wxredis.h"
 #include "http.h"
 
-#define WX_HTTP_RESPONSE_VAR "http_response_header"
+#define WX_HTTP_USER_AGENT   "wxredis/" PHP_WXREDIS_VERSION
+#define WX_HTTP_CONTENT_TYPE "application/json; charset=utf-8"
+#define WX_HTTP_READ_CHUNK   8192
+/* poll() counts in whole milliseconds: a read that timed out may return
+ * this much before the deadline */
+#define WX_HTTP_TIMER_SLACK  0.01
 
 double wx_http_now(void)
 {
@@ -26,240 +34,230 @@ double wx_http_now(void)
     return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 }
 
-/* ---------------------------------------------------- $http_response_header
+/* ------------------------------------------------------------- quiet
  *
- * PHP's http wrapper stores the response headers in $http_response_header of
- * the innermost userland frame, which for us is whoever called an
- * OpenPlatform method. A library call should not create or overwrite a
- * variable in its caller's scope, so the variable is saved before the
- * request and put back (or removed) after it. */
+ * The stream layer reports through php_error_docref(): warnings (DNS,
+ * TLS) and notices (a failed send). During our call, EH_THROW keeps them
+ * from the application's error handler and turns warnings into an
+ * exception we take apart; error_reporting 0 keeps notices from being
+ * shown or logged; and the last error (error_get_last()) is put back as
+ * it was. The first message is what res->error reports. */
 
-static zend_execute_data *wx_http_user_frame(void)
+typedef struct {
+    zend_error_handling eh;
+    zend_object        *pending;
+    int                 error_reporting;
+    int                 last_type, last_lineno;
+    zend_string        *last_message, *last_file;
+} wx_http_quiet_t;
+
+static void wx_http_quiet_begin(wx_http_quiet_t *q)
 {
-    zend_execute_data *ex = EG(current_execute_data);
-    while (ex && (!ex->func || !ZEND_USER_CODE(ex->func->common.type))) {
-        ex = ex->prev_execute_data;
-    }
-    return ex;
+    q->pending = EG(exception);
+    q->error_reporting = EG(error_reporting);
+    EG(error_reporting) = 0;
+    q->last_type = PG(last_error_type);
+    q->last_lineno = PG(last_error_lineno);
+    q->last_message = PG(last_error_message);
+    q->last_file = PG(last_error_file);
+    PG(last_error_type) = 0;
+    PG(last_error_lineno) = 0;
+    PG(last_error_message) = NULL;
+    PG(last_error_file) = NULL;
+    zend_replace_error_handling(EH_THROW, zend_ce_error_exception, &q->eh);
 }
 
-/* The variable's slot in frame ex (a CV or a symbol table entry), or NULL. */
-static zval *wx_http_frame_var(zend_execute_data *ex)
+/* msg without php_error_docref()'s "function(): " head, on one line. */
+static void wx_http_flatten(const char *msg, char *out, size_t cap)
 {
-    const zend_op_array *op_array = &ex->func->op_array;
-    int i;
+    const char *head = strstr(msg, "(): ");
+    size_t n = 0;
 
-    if (ZEND_CALL_INFO(ex) & ZEND_CALL_HAS_SYMBOL_TABLE) {
-        return zend_hash_str_find_ind(ex->symbol_table, ZEND_STRL(WX_HTTP_RESPONSE_VAR));
+    if (head && head - msg < 128) {
+        msg = head + 4;
     }
-    for (i = 0; i < op_array->last_var; i++) {
-        if (zend_string_equals_literal(op_array->vars[i], WX_HTTP_RESPONSE_VAR)) {
-            return ZEND_CALL_VAR_NUM(ex, i);
+    for (; *msg && n + 1 < cap; msg++) {
+        out[n++] = (*msg == '\n' || *msg == '\r') ? ' ' : *msg;
+    }
+    out[n] = '\0';
+}
+
+static void wx_http_quiet_end(wx_http_quiet_t *q, char *first, size_t cap)
+{
+    zend_restore_error_handling(&q->eh);
+    first[0] = '\0';
+    if (!q->pending && EG(exception)) {
+        zval rv, *m = zend_read_property_ex(EG(exception)->ce, EG(exception), ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv);
+        wx_http_flatten(Z_TYPE_P(m) == IS_STRING ? Z_STRVAL_P(m) : "unknown error", first, cap);
+        zend_clear_exception();
+    }
+    if (PG(last_error_message)) {
+        if (!first[0]) {
+            wx_http_flatten(ZSTR_VAL(PG(last_error_message)), first, cap);
         }
+        zend_string_release(PG(last_error_message));
     }
-    return NULL;
+    if (PG(last_error_file)) {
+        zend_string_release(PG(last_error_file));
+    }
+    PG(last_error_type) = q->last_type;
+    PG(last_error_lineno) = q->last_lineno;
+    PG(last_error_message) = q->last_message;
+    PG(last_error_file) = q->last_file;
+    EG(error_reporting) = q->error_reporting;
 }
 
-static void wx_http_save_var(zend_execute_data *ex, zval *saved)
+/* ------------------------------------------------------------ exchange */
+
+static struct timeval wx_http_tv(double seconds)
 {
-    zval *v = ex ? wx_http_frame_var(ex) : NULL;
-    if (v && !Z_ISUNDEF_P(v)) {
-        ZVAL_COPY(saved, v);
-    } else {
-        ZVAL_UNDEF(saved);
+    struct timeval tv;
+    if (seconds < 0) {
+        seconds = 0;
     }
+    tv.tv_sec = (time_t) seconds;
+    tv.tv_usec = (suseconds_t) ((seconds - (double) tv.tv_sec) * 1e6);
+    return tv;
 }
 
-static void wx_http_restore_var(zend_execute_data *ex, zval *saved)
+/* A stream context for ssl://: the peer is verified against the URL's
+ * host with PHP's CA settings (openssl.cafile, openssl.capath, else the
+ * system's), exactly as the https:// wrapper does by default. */
+static php_stream_context *wx_http_context(const wx_http_url_t *url)
 {
-    zval *v;
-
-    if (!ex) {
-        return;
-    }
-    v = wx_http_frame_var(ex);
-    if (!Z_ISUNDEF_P(saved)) {
-        if (v) {
-            zval garbage;
-            ZVAL_COPY_VALUE(&garbage, v);
-            ZVAL_COPY_VALUE(v, saved);
-            zval_ptr_dtor(&garbage);
-        } else {
-            zval_ptr_dtor(saved);
-        }
-    } else if (v && !Z_ISUNDEF_P(v)) {
-        if (ZEND_CALL_INFO(ex) & ZEND_CALL_HAS_SYMBOL_TABLE) {
-            zend_hash_str_del_ind(ex->symbol_table, ZEND_STRL(WX_HTTP_RESPONSE_VAR));
-        } else {
-            zval garbage;
-            ZVAL_COPY_VALUE(&garbage, v);
-            ZVAL_UNDEF(v);
-            zval_ptr_dtor(&garbage);
-        }
-    }
-}
-
-/* ------------------------------------------------------------------ errors */
-
-/* A stream warning without its "Function(url): " head (the URL may carry an
- * access token) and without "Failed to open stream: ". */
-static void wx_http_take_warning(wx_http_result_t *res)
-{
-    zend_object *ex = EG(exception);
-    zval rv, *m;
-    const char *msg, *p;
-
-    EG(exception) = NULL;
-    m = zend_read_property_ex(ex->ce, ex, ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv);
-    msg = Z_TYPE_P(m) == IS_STRING ? Z_STRVAL_P(m) : "unknown error";
-    if ((p = strstr(msg, "): ")) != NULL) {
-        msg = p + 3;
-    }
-    if (strncmp(msg, "Failed to open stream: ", 23) == 0) {
-        msg += 23;
-    }
-    if (res->error[0] == '\0') {
-        snprintf(res->error, sizeof(res->error), "%s", msg);
-    }
-    OBJ_RELEASE(ex);
-}
-
-/* ------------------------------------------------------------------ request */
-
-static void wx_http_opt_str(php_stream_context *ctx, const char *name, const char *value, size_t len)
-{
+    php_stream_context *ctx = php_stream_context_alloc();
     zval v;
-    ZVAL_STRINGL(&v, value, len);
-    php_stream_context_set_option(ctx, "http", name, &v);
-    zval_ptr_dtor(&v);
-}
 
-static void wx_http_opt(php_stream_context *ctx, const char *name, zval *v)
-{
-    php_stream_context_set_option(ctx, "http", name, v);
-}
-
-/* The status of the last status line among the headers (after a
- * "100 Continue" comes the real one). */
-static int wx_http_status(php_stream *stream)
-{
-    zval *line;
-    int status = 0;
-
-    if (Z_TYPE(stream->wrapperdata) != IS_ARRAY) {
-        return 0;
+    if (url->tls) {
+        ZVAL_TRUE(&v);
+        php_stream_context_set_option(ctx, "ssl", "verify_peer", &v);
+        php_stream_context_set_option(ctx, "ssl", "verify_peer_name", &v);
+        php_stream_context_set_option(ctx, "ssl", "SNI_enabled", &v);
+        ZVAL_FALSE(&v);
+        php_stream_context_set_option(ctx, "ssl", "allow_self_signed", &v);
+        ZVAL_STRING(&v, url->host);
+        php_stream_context_set_option(ctx, "ssl", "peer_name", &v);
+        zval_ptr_dtor(&v);
     }
-    ZEND_HASH_FOREACH_VAL(Z_ARRVAL(stream->wrapperdata), line) {
-        if (Z_TYPE_P(line) == IS_STRING && Z_STRLEN_P(line) > 9
-                && strncmp(Z_STRVAL_P(line), "HTTP/", 5) == 0) {
-            const char *sp = memchr(Z_STRVAL_P(line), ' ', Z_STRLEN_P(line));
-            if (sp) {
-                status = atoi(sp + 1);
-            }
+    return ctx;
+}
+
+typedef enum { WX_HTTP_STEP_OK, WX_HTTP_STEP_TIMEOUT, WX_HTTP_STEP_FAILED } wx_http_step_t;
+
+/* Send the request and read the answer into p, by the deadline. */
+static wx_http_step_t wx_http_exchange(php_stream *stream, const char *req, size_t req_len,
+                                       wx_http_parser_t *p, double deadline, char *error, size_t cap)
+{
+    char buf[WX_HTTP_READ_CHUNK];
+    struct timeval tv;
+    ssize_t n;
+
+    tv = wx_http_tv(deadline - wx_http_now());
+    php_stream_set_option(stream, PHP_STREAM_OPTION_READ_TIMEOUT, 0, &tv);   /* bounds writes too */
+    n = php_stream_write(stream, req, req_len);
+    if (n < 0 || (size_t) n != req_len) {
+        if (wx_http_now() >= deadline) {
+            return WX_HTTP_STEP_TIMEOUT;
         }
-    } ZEND_HASH_FOREACH_END();
-    return status;
-}
-
-static bool wx_http_timed_out(php_stream *stream)
-{
-    zval meta, *t;
-    bool timed_out = false;
-
-    array_init(&meta);
-    if (php_stream_populate_meta_data(stream, &meta)
-            && (t = zend_hash_str_find(Z_ARRVAL(meta), ZEND_STRL("timed_out"))) != NULL) {
-        timed_out = zend_is_true(t);
+        snprintf(error, cap, "sending the request failed");
+        return WX_HTTP_STEP_FAILED;
     }
-    zval_ptr_dtor(&meta);
-    return timed_out;
+    for (;;) {
+        double left = deadline - wx_http_now();
+        wx_http_status_t st;
+
+        if (left <= 0) {
+            return WX_HTTP_STEP_TIMEOUT;
+        }
+        tv = wx_http_tv(left);
+        php_stream_set_option(stream, PHP_STREAM_OPTION_READ_TIMEOUT, 0, &tv);
+        n = php_stream_read(stream, buf, sizeof(buf));
+        if (n > 0) {
+            st = wx_http_parser_feed(p, buf, (size_t) n);
+        } else if (stream->eof) {
+            /* stream->eof, not php_stream_eof(): that one polls for up to
+             * the read timeout when nothing is buffered */
+            st = wx_http_parser_eof(p);
+        } else if (n < 0 && deadline - wx_http_now() > WX_HTTP_TIMER_SLACK) {
+            snprintf(error, cap, "reading the answer failed");
+            return WX_HTTP_STEP_FAILED;
+        } else {
+            continue;   /* the read timed out: the loop checks the deadline */
+        }
+        if (st == WX_HTTP_OK) {
+            return WX_HTTP_STEP_OK;
+        }
+        if (st != WX_HTTP_MORE) {
+            snprintf(error, cap, "%s", p->error);
+            return WX_HTTP_STEP_FAILED;
+        }
+    }
 }
 
-zend_result wx_http_post_json(const char *url, zend_string *json, double timeout, wx_http_result_t *res)
+zend_result wx_http_post_json(const wx_http_url_t *url, const char *target, size_t target_len,
+                              zend_string *json, double timeout, wx_http_result_t *res)
 {
+    double deadline = wx_http_now() + timeout;
+    char name[WX_HTTP_HOST_MAX + 32], authority[WX_HTTP_HOST_MAX + 16], raised[256];
     php_stream_context *ctx;
     php_stream *stream;
-    zend_error_handling eh;
-    zend_execute_data *frame = wx_http_user_frame();
-    zend_object *pending = EG(exception);
-    zval saved, v;
-    double started;
-    static const char headers[] =
-        "Content-Type: application/json; charset=utf-8\r\n"
-        "Accept: application/json";
+    zend_string *errstr = NULL;
+    wx_http_parser_t *p;
+    wx_http_quiet_t q;
+    wx_http_step_t step = WX_HTTP_STEP_FAILED;
+    struct timeval tv;
+    size_t req_len;
+    char *req;
+    int errcode = 0;
 
     memset(res, 0, sizeof(*res));
+    req = wx_http_request(url, target, target_len, WX_HTTP_USER_AGENT, WX_HTTP_CONTENT_TYPE,
+                          ZSTR_VAL(json), ZSTR_LEN(json), &req_len);
+    if (!req || !wx_http_url_authority(url, 1, authority, sizeof(authority))) {
+        free(req);
+        snprintf(res->error, sizeof(res->error), "the request cannot be built");
+        return FAILURE;
+    }
+    snprintf(name, sizeof(name), "%s://%s", url->tls ? "ssl" : "tcp", authority);
+    p = emalloc(sizeof(*p));
+    wx_http_parser_init(p, WX_HTTP_MAX_BODY);
+    ctx = wx_http_context(url);
 
-    ctx = php_stream_context_alloc();
-    wx_http_opt_str(ctx, "method", ZEND_STRL("POST"));
-    wx_http_opt_str(ctx, "header", headers, sizeof(headers) - 1);
-    wx_http_opt_str(ctx, "user_agent", ZEND_STRL("wxredis/" PHP_WXREDIS_VERSION));
-    ZVAL_STR(&v, json);
-    wx_http_opt(ctx, "content", &v);
-    ZVAL_DOUBLE(&v, timeout);
-    wx_http_opt(ctx, "timeout", &v);
-    ZVAL_TRUE(&v);
-    wx_http_opt(ctx, "ignore_errors", &v);   /* read 4xx/5xx answers too */
-    ZVAL_LONG(&v, 0);
-    wx_http_opt(ctx, "follow_location", &v); /* WeChat does not redirect */
-    ZVAL_DOUBLE(&v, 1.1);
-    wx_http_opt(ctx, "protocol_version", &v);  /* with Connection: close */
-
-    wx_http_save_var(frame, &saved);
-    /* warnings of the wrappers (connect, DNS, TLS) become an exception we
-     * take apart below, instead of reaching the application's error
-     * handler or error_get_last() */
-    EG(exception) = NULL;
-    zend_replace_error_handling(EH_THROW, zend_ce_error_exception, &eh);
-    started = wx_http_now();
-
-    stream = php_stream_open_wrapper_ex(url, "rb", REPORT_ERRORS | STREAM_DISABLE_URL_PROTECTION, NULL, ctx);
+    wx_http_quiet_begin(&q);
+    /* the TLS handshake is bounded by what was left when connecting began */
+    tv = wx_http_tv(deadline - wx_http_now());
+    stream = php_stream_xport_create(name, strlen(name), 0, STREAM_XPORT_CLIENT | STREAM_XPORT_CONNECT,
+                                     NULL, &tv, ctx, &errstr, &errcode);
     if (stream) {
-        res->status = wx_http_status(stream);
-        res->body = php_stream_copy_to_mem(stream, WX_HTTP_MAX_BODY + 1, 0);
-        if (!res->body) {
-            res->body = ZSTR_EMPTY_ALLOC();
-        }
-        res->timed_out = wx_http_timed_out(stream);
+        step = wx_http_exchange(stream, req, req_len, p, deadline, res->error, sizeof(res->error));
         php_stream_close(stream);
+    } else if (wx_http_now() >= deadline) {
+        step = WX_HTTP_STEP_TIMEOUT;
     }
-
-    zend_restore_error_handling(&eh);
-    if (EG(exception)) {
-        wx_http_take_warning(res);
-    }
-    EG(exception) = pending;
-    wx_http_restore_var(frame, &saved);
+    wx_http_quiet_end(&q, raised, sizeof(raised));
     zend_list_delete(ctx->res);
+    free(req);
 
-    if (!stream || res->timed_out) {
-        if (!stream && wx_http_now() - started >= timeout * 0.95) {
-            res->timed_out = true;
-        }
-        if (res->timed_out) {
-            snprintf(res->error, sizeof(res->error), "no complete answer within %.3g s (http_timeout)", timeout);
-        } else if (res->error[0] == '\0') {
-            snprintf(res->error, sizeof(res->error), "the request failed");
-        }
-        if (res->body) {
-            zend_string_release(res->body);
-            res->body = NULL;
-        }
-        return FAILURE;
+    if (step == WX_HTTP_STEP_OK) {
+        res->status = p->status;
+        res->body = zend_string_init(p->body ? p->body : "", p->body_len, 0);
+    } else if (step == WX_HTTP_STEP_TIMEOUT) {
+        res->timed_out = true;
+        snprintf(res->error, sizeof(res->error), "no complete answer within %.3g s (http_timeout)", timeout);
+    } else if (!stream) {
+        /* what the stream layer said (a TLS warning), else the connect error */
+        snprintf(res->error, sizeof(res->error), "%s",
+                 raised[0] ? raised : errstr && ZSTR_LEN(errstr) ? ZSTR_VAL(errstr) : "the connection failed");
+    } else if (raised[0]) {
+        size_t len = strlen(res->error);
+        snprintf(res->error + len, sizeof(res->error) - len, " (%s)", raised);
     }
-    if (res->status == 0) {
-        snprintf(res->error, sizeof(res->error), "the answer has no HTTP status line");
-        zend_string_release(res->body);
-        res->body = NULL;
-        return FAILURE;
+    if (errstr) {
+        zend_string_release(errstr);
     }
-    if (ZSTR_LEN(res->body) > WX_HTTP_MAX_BODY) {
-        snprintf(res->error, sizeof(res->error), "the answer is larger than %zu bytes", WX_HTTP_MAX_BODY);
-        zend_string_release(res->body);
-        res->body = NULL;
-        return FAILURE;
-    }
-    return SUCCESS;
+    wx_http_parser_free(p);
+    efree(p);
+    return step == WX_HTTP_STEP_OK ? SUCCESS : FAILURE;
 }
 
 void wx_http_result_free(wx_http_result_t *res)

@@ -9,13 +9,9 @@ namespace WxRedis;
  * shared by every server through Redis.
  *
  * Keys and values are EasyWeChat 6's, written through the given cache (its
- * prefix, its wire format), so EasyWeChat and this class can share one Redis:
- *   open_platform.verify_ticket.{componentAppId}
- *   open_platform.component_access_token.{componentAppId}       (TTL expires_in - 100)
- *   open-platform.authorizer_access_token.{authorizerAppId}.{md5(refreshToken)}
- *                                                               (TTL expires_in - 500)
- * Authorizer refresh tokens are kept without expiry outside the prefix, under
- * wxredis:authorizer_refresh_token:{componentAppId}:{authorizerAppId}.
+ * prefix, its wire format), so EasyWeChat and this class can share one
+ * Redis; refresh tokens are kept without expiry outside the prefix.
+ * WxRedis\Format::keys() lists every key, its role and TTL policy.
  *
  * Tokens are refreshed by one process at a time across all servers (a Redis
  * lock); the others wait for its result instead of calling WeChat.
@@ -26,6 +22,15 @@ namespace WxRedis;
 class OpenPlatform
 {
     /**
+     * Code of the WxRedis\InvalidArgumentException thrown for an invalid
+     * config (a key missing, unknown or ill-typed) or an app id that cannot
+     * be part of a key (in the config, an argument or an answer of WeChat).
+     * @var int
+     * @cvalue WX_OP_ERR_CONFIG
+     */
+    public const ERROR_CONFIG = UNKNOWN;
+
+    /**
      * Code of the WxRedis\InvalidArgumentException thrown when no refresh
      * token is stored for an authorizer (it never authorized, or revoked).
      * @var int
@@ -35,9 +40,11 @@ class OpenPlatform
 
     /**
      * $config: app_id, secret, token, aes_key (required); previous_aes_key,
-     * api_base (default https://api.weixin.qq.com), http_timeout (5.0 s),
-     * refresh_margin (300 s), lock_timeout (10.0 s). Anything else, missing
-     * or ill-typed throws WxRedis\InvalidArgumentException naming the key.
+     * api_base (default https://api.weixin.qq.com), http_timeout (5.0 s, for
+     * each WeChat call as a whole), refresh_margin (300 s), lock_timeout
+     * (10.0 s). Anything else, missing
+     * or ill-typed throws WxRedis\InvalidArgumentException naming the key
+     * (code ERROR_CONFIG).
      */
     public function __construct(array $config, Cache $cache) {}
 

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 79fb2a59e5c828661c7ac39a5b2a7d67b86f9233 */
+ * Stub hash: 0a572c74a08bbc47c9767fc705a1fa03af0b63fb */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_WxRedis_OpenPlatform___construct, 0, 0, 2)
 	ZEND_ARG_TYPE_INFO(0, config, IS_ARRAY, 0)
@@ -96,6 +96,12 @@ static zend_class_entry *register_class_WxRedis_OpenPlatform(void)
 	INIT_NS_CLASS_ENTRY(ce, "WxRedis", "OpenPlatform", class_WxRedis_OpenPlatform_methods);
 	class_entry = zend_register_internal_class_ex(&ce, NULL);
 	class_entry->ce_flags |= ZEND_ACC_NO_DYNAMIC_PROPERTIES|ZEND_ACC_NOT_SERIALIZABLE;
+
+	zval const_ERROR_CONFIG_value;
+	ZVAL_LONG(&const_ERROR_CONFIG_value, WX_OP_ERR_CONFIG);
+	zend_string *const_ERROR_CONFIG_name = zend_string_init_interned("ERROR_CONFIG", sizeof("ERROR_CONFIG") - 1, 1);
+	zend_declare_class_constant_ex(class_entry, const_ERROR_CONFIG_name, &const_ERROR_CONFIG_value, ZEND_ACC_PUBLIC, NULL);
+	zend_string_release(const_ERROR_CONFIG_name);
 
 	zval const_ERROR_NO_REFRESH_TOKEN_value;
 	ZVAL_LONG(&const_ERROR_NO_REFRESH_TOKEN_value, WX_OP_ERR_NO_REFRESH_TOKEN);

@@ -1,0 +1,81 @@
+/*
+ * wx_lock: the pure parts of the single-flight lock protocol.
+ *
+ *   take     SET lock owner NX PX wx_lock_px(lock_timeout)
+ *   release  EVAL WX_LOCK_LUA_COMPARE_AND_DELETE 1 lock owner
+ *   fail     EVAL WX_LOCK_LUA_COMPARE_AND_SET 1 lock owner error PX
+ *            (the error, a serialize()d array, stays in the lock for the
+ *            back-off; waiters read it instead of calling WeChat)
+ *   end the back-off early (a new ticket)
+ *            EVAL WX_LOCK_LUA_DELETE_ERROR 1 lock
+ *   wait     GET lock until it is gone or holds an error, sleeping
+ *            wx_lock_poll_next() between reads, for at most
+ *            wx_lock_wait_limit() seconds
+ *
+ * Owners are 16 random bytes as 32 hex digits (the caller supplies the
+ * bytes: the core has no RNG policy of its own). Plain C, no Zend; the glue
+ * (ext/php/platform/flight.c) runs the commands. Unit-tested in
+ * tests/core/test_lock.c; the scripts run against a real Redis in the
+ * platform phpt tests.
+ */
+#ifndef WX_LOCK_H
+#define WX_LOCK_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A lock holding this prefix holds a failed refresh's error (the wire
+ * format of an array) rather than an owner (a string). */
+#define WX_LOCK_ERROR_MARK "a:"
+
+/* KEYS[1] lock or value key, ARGV[1] expected bytes: delete when equal;
+ * returns 1 when deleted, else 0. Also drops a rejected token only while
+ * it is still the cached one. */
+#define WX_LOCK_LUA_COMPARE_AND_DELETE \
+    "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
+
+/* KEYS[1], ARGV[1] expected, ARGV[2] new value, ARGV[3] optional PX:
+ * replace when equal; returns 1 when replaced, else 0. */
+#define WX_LOCK_LUA_COMPARE_AND_SET \
+    "if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end " \
+    "if ARGV[3] then redis.call('set', KEYS[1], ARGV[2], 'px', ARGV[3]) " \
+    "else redis.call('set', KEYS[1], ARGV[2]) end return 1"
+
+/* KEYS[1] lock: delete it when it holds an error, never when a live
+ * refresh holds it; returns 1 when deleted, else 0. */
+#define WX_LOCK_LUA_DELETE_ERROR \
+    "local v = redis.call('get', KEYS[1]) " \
+    "if v and string.sub(v, 1, 2) == '" WX_LOCK_ERROR_MARK "' then return redis.call('del', KEYS[1]) end return 0"
+
+#define WX_LOCK_OWNER_BYTES 16
+#define WX_LOCK_OWNER_HEX   (2 * WX_LOCK_OWNER_BYTES)
+
+/* The owner token for rnd: lowercase hex, NUL-terminated. */
+void wx_lock_owner(const unsigned char rnd[WX_LOCK_OWNER_BYTES], char out[WX_LOCK_OWNER_HEX + 1]);
+
+/* PX for a lock living lock_timeout seconds: milliseconds, at least 1. */
+long long wx_lock_px(double lock_timeout);
+
+/* Whether a lock's bytes hold an error rather than an owner. */
+int wx_lock_holds_error(const char *value, size_t len);
+
+/* Polling a held lock: the first sleep, and the next after `us` (doubling
+ * up to WX_LOCK_POLL_MAX_US, so a waiter notices a release within 50 ms
+ * without hammering Redis). */
+#define WX_LOCK_POLL_FIRST_US 2000u
+#define WX_LOCK_POLL_MAX_US   50000u
+unsigned wx_lock_poll_next(unsigned us);
+
+/* How long a waiter waits before giving up: a holder that died frees the
+ * lock after lock_timeout, and the next one needs up to http_timeout for
+ * its call. */
+double wx_lock_wait_limit(double lock_timeout, double http_timeout);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

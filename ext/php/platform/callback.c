@@ -1,0 +1,150 @@
+/*
+ * handleCallback()'s work: verify and decrypt a push to the
+ * authorization-event URL (MessageCrypt's code), act on its InfoType
+ * (core/wx_wechat.h), then hand the message to the application's handler.
+ */
+#include "platform.h"
+#include "php/message_crypt.h"
+
+#include <time.h>
+
+/* Verify and decrypt a push; the plaintext XML or NULL with CryptException. */
+static zend_string *wx_op_decrypt_push(wx_op_t *op, HashTable *query, zend_string *body)
+{
+    wx_error_t err;
+    zend_string *plain;
+    char *out = NULL;
+    size_t out_len = 0;
+
+    if (wx_message_crypt_open_push(op->crypt, query, body, &out, &out_len, NULL, &err) != WX_CRYPT_OK) {
+        wx_throw(wx_ce_CryptException, err.code, "%s", err.msg);
+        return NULL;
+    }
+    plain = zend_string_init(out, out_len, 0);
+    wx_crypt_buf_free(out);
+    return plain;
+}
+
+/* The text of a child element, or NULL (with CryptException when
+ * required) when it is missing or empty. */
+static zend_string *wx_op_child_text(const wx_xml_node_t *root, const char *name, const char *required_by)
+{
+    const wx_xml_node_t *n = wx_xml_child(root, name);
+    if (n && n->text_len > 0) {
+        return zend_string_init(n->text, n->text_len, 0);
+    }
+    if (required_by) {
+        wx_throw(wx_ce_CryptException, WX_CRYPT_ERR_PARSE_XML, "%s push without <%s>", required_by, name);
+    }
+    return NULL;
+}
+
+static zend_result wx_op_on_ticket(wx_op_t *op, wx_cache_obj_t *c, const wx_xml_node_t *msg, const char *type)
+{
+    zend_string *ticket = wx_op_child_text(msg, "ComponentVerifyTicket", type), *created;
+    zend_long age = 0;
+    zend_result rc;
+
+    if (!ticket) {
+        return FAILURE;
+    }
+    if ((created = wx_op_child_text(msg, "CreateTime", NULL)) != NULL) {
+        zend_long t = ZEND_STRTOL(ZSTR_VAL(created), NULL, 10);
+        if (t > 0) {
+            age = (zend_long) time(NULL) - t;   /* how long the push was on its way */
+        }
+        zend_string_release(created);
+    }
+    rc = wx_op_store_ticket(op, c, ticket, age);
+    zend_string_release(ticket);
+    return rc;
+}
+
+static zend_result wx_op_on_authorized(wx_op_t *op, wx_cache_obj_t *c, const wx_xml_node_t *msg, const char *type)
+{
+    zend_string *code = wx_op_child_text(msg, "AuthorizationCode", type);
+    zend_result rc;
+    zval info;
+
+    if (!code) {
+        return FAILURE;
+    }
+    rc = wx_op_query_auth(op, c, code, &info);
+    zend_string_release(code);
+    zval_ptr_dtor(&info);
+    return rc;
+}
+
+static zend_result wx_op_on_unauthorized(wx_op_t *op, wx_cache_obj_t *c, const wx_xml_node_t *msg, const char *type)
+{
+    zend_string *appid = wx_op_child_text(msg, "AuthorizerAppid", type);
+    zend_result rc;
+
+    if (!appid) {
+        return FAILURE;
+    }
+    rc = wx_op_check_appid(ZSTR_VAL(appid), ZSTR_LEN(appid), "AuthorizerAppid of the unauthorized push");
+    if (rc == SUCCESS) {
+        rc = wx_op_forget_authorizer(op, c, appid);
+    }
+    zend_string_release(appid);
+    return rc;
+}
+
+/* Act on a decrypted push by its InfoType; other pushes are accepted. */
+static zend_result wx_op_dispatch(wx_op_t *op, wx_cache_obj_t *c, const wx_xml_node_t *msg)
+{
+    const wx_xml_node_t *type = wx_xml_child(msg, "InfoType");
+
+    switch (type ? wx_wechat_push_type(type->text, type->text_len) : WX_WECHAT_PUSH_OTHER) {
+    case WX_WECHAT_PUSH_TICKET:
+        return wx_op_on_ticket(op, c, msg, type->text);
+    case WX_WECHAT_PUSH_AUTHORIZED:
+        return wx_op_on_authorized(op, c, msg, type->text);
+    case WX_WECHAT_PUSH_UNAUTHORIZED:
+        return wx_op_on_unauthorized(op, c, msg, type->text);
+    default:
+        return SUCCESS;
+    }
+}
+
+/* The handler gets what MessageCrypt::parseXml() would return. */
+static zend_result wx_op_call_handler(const wx_xml_node_t *msg, zend_fcall_info *fci, zend_fcall_info_cache *fcc)
+{
+    zval arr, ret;
+
+    wx_message_crypt_to_array(msg, &arr);
+    ZVAL_UNDEF(&ret);
+    fci->retval = &ret;
+    fci->params = &arr;
+    fci->param_count = 1;
+    zend_call_function(fci, fcc);
+    zval_ptr_dtor(&ret);
+    zval_ptr_dtor(&arr);
+    return EG(exception) ? FAILURE : SUCCESS;
+}
+
+zend_result wx_op_handle_callback(wx_op_t *op, wx_cache_obj_t *c, HashTable *query, zend_string *body,
+                                  zend_fcall_info *fci, zend_fcall_info_cache *fcc)
+{
+    zend_string *plain = wx_op_decrypt_push(op, query, body);
+    wx_xml_node_t *msg = NULL;
+    wx_error_t err;
+    zend_result rc;
+
+    if (!plain) {
+        return FAILURE;
+    }
+    if (wx_message_crypt_parse(ZSTR_VAL(plain), ZSTR_LEN(plain), &msg, &err) != WX_CRYPT_OK) {
+        zend_string_release(plain);
+        wx_throw(wx_ce_CryptException, err.code, "decrypted push: %s", err.msg);
+        return FAILURE;
+    }
+    zend_string_release(plain);
+    rc = wx_op_dispatch(op, c, msg);
+    if (rc == SUCCESS && ZEND_FCI_INITIALIZED(*fci)) {
+        rc = wx_op_call_handler(msg, fci, fcc);
+    }
+    wx_xml_free(msg);
+    return rc;
+}

@@ -1,0 +1,161 @@
+/*
+ * component_verify_ticket: storing a pushed ticket (and when it came),
+ * asking WeChat to push one (api_start_push_ticket, rate-limited across
+ * servers), and the TicketException that says what happened.
+ */
+#include "platform.h"
+
+#include <time.h>
+
+/* "UTC time, N ago" for messages. */
+static void wx_op_when(zend_long t, char *out, size_t outlen)
+{
+    time_t tt = (time_t) t;
+    struct tm tm;
+    char when[32];
+    zend_long ago = (zend_long) time(NULL) - t;
+
+    if (!gmtime_r(&tt, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm)) {
+        snprintf(out, outlen, "at unix time " ZEND_LONG_FMT, t);
+        return;
+    }
+    if (ago < 0) ago = 0;
+    if (ago < 120) {
+        snprintf(out, outlen, "%s, " ZEND_LONG_FMT " s ago", when, ago);
+    } else if (ago < 7200) {
+        snprintf(out, outlen, "%s, " ZEND_LONG_FMT " min ago", when, ago / 60);
+    } else {
+        snprintf(out, outlen, "%s, " ZEND_LONG_FMT " h " ZEND_LONG_FMT " min ago", when, ago / 3600, ago % 3600 / 60);
+    }
+}
+
+/* A unix time stored under key as "<UTC time>, N ago", or "" when there
+ * is none; never throws, keeps a pending exception. */
+static void wx_op_get_when(wx_cache_obj_t *c, zend_string *key, char *out, size_t outlen)
+{
+    zend_object *pending = wx_op_stash();
+    zval v;
+
+    out[0] = '\0';
+    if (wx_op_get(c, key, &v) == SUCCESS && Z_TYPE(v) == IS_LONG) {
+        wx_op_when(Z_LVAL(v), out, outlen);
+    }
+    zval_ptr_dtor(&v);
+    wx_op_unstash(pending);
+}
+
+zend_result wx_op_get_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string **ticket)
+{
+    zend_string *key = wx_op_key(op, c, WX_KEY_VERIFY_TICKET, NULL, NULL);
+    zend_result rc = wx_op_get_string(c, key, ticket);
+    zend_string_release(key);
+    return rc;
+}
+
+/* The ticket, when it came, and the end of a failed token refresh's
+ * back-off (a new ticket is worth trying at once), in one round trip. */
+zend_result wx_op_store_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string *ticket, zend_long age)
+{
+    zend_long secs = (zend_long) wx_wechat_ticket_ttl((long) age);
+    zend_string *key, *at_key, *lock_key, *v_ticket, *v_at = NULL;
+    wx_op_cmd_t cmds[3] = {0};
+    redisReply *replies[3];
+    zend_result rc = FAILURE;
+    zval now;
+
+    if (secs == 0) {
+        return SUCCESS;   /* a push delayed for hours: nearly expired, keep what we have */
+    }
+    key = wx_op_key(op, c, WX_KEY_VERIFY_TICKET, NULL, NULL);
+    at_key = wx_op_key(op, c, WX_KEY_TICKET_STORED_AT, NULL, NULL);
+    lock_key = wx_op_key(op, c, WX_KEY_COMPONENT_LOCK, NULL, NULL);
+    ZVAL_LONG(&now, (zend_long) time(NULL));
+    if ((v_ticket = wx_op_encode_str(ticket, key)) != NULL && (v_at = wx_op_encode(&now, at_key)) != NULL) {
+        WX_OP_ARGS(&cmds[0], "SET"); WX_OP_ARGZ(&cmds[0], key); WX_OP_ARGZ(&cmds[0], v_ticket);
+        WX_OP_ARGS(&cmds[0], "EX"); wx_op_arg_long(&cmds[0], secs);
+        WX_OP_ARGS(&cmds[1], "SET"); WX_OP_ARGZ(&cmds[1], at_key); WX_OP_ARGZ(&cmds[1], v_at);
+        WX_OP_ARGS(&cmds[1], "EX"); wx_op_arg_long(&cmds[1], WX_WECHAT_STORED_AT_TTL);
+        WX_OP_ARGS(&cmds[2], "EVAL"); WX_OP_ARGS(&cmds[2], WX_LOCK_LUA_DELETE_ERROR); WX_OP_ARGS(&cmds[2], "1");
+        WX_OP_ARGZ(&cmds[2], lock_key);
+        if (wx_op_redis(c, cmds, 3, replies) == SUCCESS) {
+            wx_op_free_replies(replies, 3);
+            rc = SUCCESS;
+        }
+    }
+    if (v_ticket) zend_string_release(v_ticket);
+    if (v_at) zend_string_release(v_at);
+    zend_string_release(key);
+    zend_string_release(at_key);
+    zend_string_release(lock_key);
+    return rc;
+}
+
+/* api_start_push_ticket, described in buf; clears what it throws. */
+static void wx_op_start_push(wx_op_t *op, char *buf, size_t buflen)
+{
+    zval body, answer;
+
+    wx_op_api_body(op, &body);
+    add_assoc_str(&body, "component_secret", zend_string_copy(op->secret));   /* not component_appsecret */
+    if (wx_op_api(op, WX_WECHAT_API_START_PUSH, NULL, &body, &answer) == SUCCESS) {
+        snprintf(buf, buflen, "asked WeChat to push a new ticket (api_start_push_ticket)");
+        zval_ptr_dtor(&answer);
+    } else {
+        zval rv, *m = zend_read_property_ex(EG(exception)->ce, EG(exception), ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv);
+        snprintf(buf, buflen, "asking WeChat to push a new ticket failed: %s",
+                 Z_TYPE_P(m) == IS_STRING ? Z_STRVAL_P(m) : "?");
+        zend_clear_exception();
+    }
+    zval_ptr_dtor(&body);
+}
+
+void wx_op_request_push(wx_op_t *op, wx_cache_obj_t *c, char *buf, size_t buflen)
+{
+    zend_object *pending = wx_op_stash();
+    zend_string *key = wx_op_key(op, c, WX_KEY_PUSH_REQUESTED, NULL, NULL);
+    zend_string *bytes;
+    wx_op_cmd_t cmd = {0};
+    redisReply *r = NULL;
+    zval now;
+
+    /* SET NX: one server per WX_WECHAT_PUSH_INTERVAL asks */
+    ZVAL_LONG(&now, (zend_long) time(NULL));
+    bytes = wx_op_encode(&now, key);
+    WX_OP_ARGS(&cmd, "SET"); WX_OP_ARGZ(&cmd, key);
+    if (bytes) WX_OP_ARGZ(&cmd, bytes);
+    WX_OP_ARGS(&cmd, "NX"); WX_OP_ARGS(&cmd, "EX"); wx_op_arg_long(&cmd, WX_WECHAT_PUSH_INTERVAL);
+    if (!bytes || !(r = wx_op_redis1(c, &cmd))) {
+        snprintf(buf, buflen, "no new push was requested (Redis failed)");
+    } else if (r->type == REDIS_REPLY_STATUS) {
+        wx_op_start_push(op, buf, buflen);
+    } else {
+        char when[96];
+        wx_op_get_when(c, key, when, sizeof(when));
+        snprintf(buf, buflen, "a new push was already requested %s%s (at most one request every %d minutes)",
+                 when[0] ? "at " : "recently", when, WX_WECHAT_PUSH_INTERVAL / 60);
+    }
+    if (r) freeReplyObject(r);
+    if (bytes) zend_string_release(bytes);
+    zend_string_release(key);
+    wx_op_unstash(pending);
+}
+
+ZEND_COLD void wx_op_throw_no_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string *key)
+{
+    zend_string *at_key = wx_op_key(op, c, WX_KEY_TICKET_STORED_AT, NULL, NULL);
+    char last[160], push[512], when[96];
+
+    wx_op_get_when(c, at_key, when, sizeof(when));
+    if (when[0]) {
+        snprintf(last, sizeof(last), "the last one was stored at %s", when);
+    } else {
+        snprintf(last, sizeof(last), "none was stored in the last %d days", WX_WECHAT_STORED_AT_TTL / 86400);
+    }
+    zend_string_release(at_key);
+    wx_op_request_push(op, c, push, sizeof(push));
+    wx_throw(wx_ce_TicketException, 0,
+             "No component_verify_ticket is stored for component app id \"%s\" (key \"%s\"): %s; %s. "
+             "WeChat pushes a ticket every %d minutes to the authorization-event URL, "
+             "which must reach handleCallback()",
+             ZSTR_VAL(op->app_id), ZSTR_VAL(key), last, push, WX_WECHAT_PUSH_PERIOD / 60);
+}

@@ -1,0 +1,287 @@
+/*
+ * component_access_token and authorizer_access_token: how each is found,
+ * refreshed (through single flight) and stored, the retry when WeChat
+ * rejects a cached token, dropping a rejected one, and the refresh tokens
+ * authorizer tokens depend on.
+ */
+#include "platform.h"
+
+/* ------------------------------------------------------ component token */
+
+static zend_string *wx_op_component_key_cb(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
+{
+    return wx_op_key(op, c, WX_KEY_COMPONENT_TOKEN, NULL, NULL);
+}
+
+/* api_component_token with the stored ticket. A ticket WeChat calls
+ * expired or invalid (61005/61006) is worth a push request before the
+ * error goes up: our decision, not the API call's. */
+static zend_result wx_op_component_call(wx_op_t *op, wx_cache_obj_t *c, zval *answer)
+{
+    zend_string *ticket;
+    wx_op_api_error_t err;
+    zend_result rc;
+    zval body;
+
+    if (wx_op_get_ticket(op, c, &ticket) == FAILURE) {
+        return FAILURE;
+    }
+    if (!ticket) {
+        zend_string *key = wx_op_key(op, c, WX_KEY_VERIFY_TICKET, NULL, NULL);
+        wx_op_throw_no_ticket(op, c, key);
+        zend_string_release(key);
+        return FAILURE;
+    }
+    wx_op_api_body(op, &body);
+    add_assoc_str(&body, "component_appsecret", zend_string_copy(op->secret));
+    add_assoc_str(&body, "component_verify_ticket", ticket);
+    rc = wx_op_api_call(op, WX_WECHAT_API_COMPONENT_TOKEN, NULL, &body, answer, &err);
+    zval_ptr_dtor(&body);
+    if (rc == SUCCESS && err.errcode != 0) {
+        char push[256] = "";
+        if (wx_wechat_errclass((long) err.errcode) == WX_WECHAT_ERR_TICKET) {
+            wx_op_request_push(op, c, push, sizeof(push));
+        }
+        wx_op_api_throw(WX_WECHAT_API_COMPONENT_TOKEN, &err, push);
+        rc = FAILURE;
+    }
+    return rc;
+}
+
+static zend_string *wx_op_component_refresh(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
+{
+    zend_string *token, *key;
+    zval answer;
+
+    if (wx_op_component_call(op, c, &answer) == FAILURE) {
+        return NULL;
+    }
+    if ((token = wx_op_field_str(&answer, "component_access_token", WX_WECHAT_API_COMPONENT_TOKEN)) != NULL) {
+        token = zend_string_copy(token);
+        key = wx_op_key(op, c, WX_KEY_COMPONENT_TOKEN, NULL, NULL);
+        if (wx_op_set_string(c, key, token, wx_op_field_ttl(&answer, WX_WECHAT_COMPONENT_TTL_CUT)) == FAILURE) {
+            /* not stored: the caller could use it, but the next caller
+             * would refresh again; report the Redis failure instead */
+            zend_string_release(token);
+            token = NULL;
+        }
+        zend_string_release(key);
+    }
+    zval_ptr_dtor(&answer);
+    return token;
+}
+
+static const wx_op_flight_kind_t wx_op_component_flight = {
+    "component_access_token", WX_KEY_COMPONENT_LOCK, wx_op_component_key_cb, wx_op_component_refresh, NULL
+};
+
+zend_string *wx_op_component_token(wx_op_t *op, wx_cache_obj_t *c)
+{
+    return wx_op_single_flight(op, c, &wx_op_component_flight, NULL);
+}
+
+zend_result wx_op_invalidate_component(wx_op_t *op, wx_cache_obj_t *c, zend_string *token, bool *dropped)
+{
+    zend_string *key = wx_op_key(op, c, WX_KEY_COMPONENT_TOKEN, NULL, NULL);
+    zend_result rc = wx_op_compare_and_delete(c, key, token, dropped);
+    zend_string_release(key);
+    return rc;
+}
+
+/* a token WeChat rejects is replaced once, not again and again */
+#define WX_OP_TOKEN_ATTEMPTS 2
+
+zend_result wx_op_api_component(wx_op_t *op, wx_cache_obj_t *c, wx_wechat_api_t api, zval *body, zval *answer)
+{
+    int attempt;
+
+    for (attempt = 0; attempt < WX_OP_TOKEN_ATTEMPTS; attempt++) {
+        zend_string *token = wx_op_component_token(op, c);
+        wx_op_api_error_t err;
+        bool dropped;
+
+        if (!token) {
+            return FAILURE;
+        }
+        if (wx_op_api_call(op, api, token, body, answer, &err) == FAILURE) {
+            zend_string_release(token);
+            return FAILURE;
+        }
+        if (err.errcode == 0) {
+            zend_string_release(token);
+            return SUCCESS;
+        }
+        if (attempt == WX_OP_TOKEN_ATTEMPTS - 1 || wx_wechat_errclass((long) err.errcode) != WX_WECHAT_ERR_TOKEN_REJECTED) {
+            zend_string_release(token);
+            wx_op_api_throw(api, &err, NULL);
+            return FAILURE;
+        }
+        /* 40001/42001: drop it if it is still the cached one, try once
+         * more with a new one; when Redis fails, report WeChat's error */
+        if (wx_op_invalidate_component(op, c, token, &dropped) == FAILURE) {
+            zend_clear_exception();
+            zend_string_release(token);
+            wx_op_api_throw(api, &err, NULL);
+            return FAILURE;
+        }
+        zend_string_release(err.errmsg);
+        zend_string_release(token);
+    }
+    return FAILURE;
+}
+
+/* ----------------------------------------------------- authorizer token */
+
+/* The durable refresh token an authorizer's access token is refreshed
+ * with (and keyed by): outside the cache prefix, without expiry. */
+zend_result wx_op_get_refresh_token(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer, zend_string **out)
+{
+    zend_string *key = wx_op_key(op, c, WX_KEY_REFRESH_TOKEN, authorizer, NULL);
+    zend_result rc = wx_op_get_string(c, key, out);
+    zend_string_release(key);
+    return rc;
+}
+
+zend_result wx_op_set_refresh_token(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer, zend_string *refresh)
+{
+    zend_string *key = wx_op_key(op, c, WX_KEY_REFRESH_TOKEN, authorizer, NULL);
+    zend_result rc = wx_op_set_string(c, key, refresh, 0);   /* no expiry */
+    zend_string_release(key);
+    return rc;
+}
+
+
+static zend_string *wx_op_authorizer_key_cb(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
+{
+    zend_string *refresh;
+
+    if (wx_op_get_refresh_token(op, c, f->authorizer, &refresh) == FAILURE) {
+        return NULL;
+    }
+    if (!refresh) {
+        zend_string *key = wx_op_key(op, c, WX_KEY_REFRESH_TOKEN, f->authorizer, NULL);
+        wx_throw_invalid(WX_OP_ERR_NO_REFRESH_TOKEN,
+            "No authorizer_refresh_token is stored for authorizer \"%s\" of component \"%s\" (key \"%s\"): "
+            "it is stored when the account authorizes the platform (handleCallback() or handleAuthorization()) "
+            "and removed when it revokes; import one with setAuthorizerRefreshToken()",
+            ZSTR_VAL(f->authorizer), ZSTR_VAL(op->app_id), ZSTR_VAL(key));
+        zend_string_release(key);
+        return NULL;
+    }
+    if (f->refresh_token) {
+        zend_string_release(f->refresh_token);
+    }
+    f->refresh_token = refresh;
+    return wx_op_key(op, c, WX_KEY_AUTHORIZER_TOKEN, f->authorizer, refresh);
+}
+
+zend_result wx_op_store_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer,
+                                   zend_string *expected, zend_string *refresh,
+                                   zend_string *token, zend_long ttl)
+{
+    zend_string *rkey = wx_op_key(op, c, WX_KEY_REFRESH_TOKEN, authorizer, NULL);
+    zend_string *tkey = wx_op_key(op, c, WX_KEY_AUTHORIZER_TOKEN, authorizer, refresh);
+    zend_string *v_refresh = wx_op_encode_str(refresh, rkey);
+    zend_string *v_expected = expected ? wx_op_encode_str(expected, rkey) : NULL;
+    zend_string *v_token = wx_op_encode_str(token, tkey);
+    wx_op_cmd_t cmds[2] = {0};
+    redisReply *replies[2];
+    size_t n = 0;
+    zend_result rc = FAILURE;
+
+    if (!v_refresh || !v_token || (expected && !v_expected)) {
+        goto out;
+    }
+    if (!expected) {
+        WX_OP_ARGS(&cmds[n], "SET"); WX_OP_ARGZ(&cmds[n], rkey); WX_OP_ARGZ(&cmds[n], v_refresh);
+        n++;
+    } else if (!zend_string_equals(expected, refresh)) {
+        /* a refresh racing a re-authorization must not put back an older one */
+        WX_OP_ARGS(&cmds[n], "EVAL"); WX_OP_ARGS(&cmds[n], WX_LOCK_LUA_COMPARE_AND_SET); WX_OP_ARGS(&cmds[n], "1");
+        WX_OP_ARGZ(&cmds[n], rkey); WX_OP_ARGZ(&cmds[n], v_expected); WX_OP_ARGZ(&cmds[n], v_refresh);
+        n++;
+    }
+    WX_OP_ARGS(&cmds[n], "SET"); WX_OP_ARGZ(&cmds[n], tkey); WX_OP_ARGZ(&cmds[n], v_token);
+    WX_OP_ARGS(&cmds[n], "EX"); wx_op_arg_long(&cmds[n], ttl);
+    n++;
+    if (wx_op_redis(c, cmds, n, replies) == SUCCESS) {
+        wx_op_free_replies(replies, n);
+        rc = SUCCESS;
+    }
+out:
+    if (v_refresh) zend_string_release(v_refresh);
+    if (v_expected) zend_string_release(v_expected);
+    if (v_token) zend_string_release(v_token);
+    zend_string_release(rkey);
+    zend_string_release(tkey);
+    return rc;
+}
+
+static zend_string *wx_op_authorizer_refresh(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
+{
+    zend_string *token = NULL, *refresh;
+    zval body, answer, *nr;
+    zend_result rc;
+
+    wx_op_api_body(op, &body);
+    add_assoc_str(&body, "authorizer_appid", zend_string_copy(f->authorizer));
+    add_assoc_str(&body, "authorizer_refresh_token", zend_string_copy(f->refresh_token));
+    rc = wx_op_api_component(op, c, WX_WECHAT_API_AUTHORIZER_TOKEN, &body, &answer);
+    zval_ptr_dtor(&body);
+    if (rc == FAILURE) {
+        return NULL;
+    }
+    if ((token = wx_op_field_str(&answer, "authorizer_access_token", WX_WECHAT_API_AUTHORIZER_TOKEN)) != NULL) {
+        /* whatever WeChat returns replaces the stored refresh token */
+        nr = zend_hash_str_find(Z_ARRVAL(answer), ZEND_STRL("authorizer_refresh_token"));
+        refresh = nr && Z_TYPE_P(nr) == IS_STRING && Z_STRLEN_P(nr) > 0 ? Z_STR_P(nr) : f->refresh_token;
+        token = zend_string_copy(token);
+        if (wx_op_store_authorizer(op, c, f->authorizer, f->refresh_token, refresh, token,
+                                   wx_op_field_ttl(&answer, WX_WECHAT_AUTHORIZER_TTL_CUT)) == FAILURE) {
+            zend_string_release(token);
+            token = NULL;
+        }
+    }
+    zval_ptr_dtor(&answer);
+    return token;
+}
+
+static zend_result wx_op_authorizer_prepare(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
+{
+    zend_string *token = wx_op_component_token(op, c);
+    if (!token) {
+        return FAILURE;
+    }
+    zend_string_release(token);
+    return SUCCESS;
+}
+
+static const wx_op_flight_kind_t wx_op_authorizer_flight = {
+    "authorizer_access_token", WX_KEY_AUTHORIZER_LOCK, wx_op_authorizer_key_cb, wx_op_authorizer_refresh,
+    wx_op_authorizer_prepare
+};
+
+zend_string *wx_op_authorizer_token(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer)
+{
+    return wx_op_single_flight(op, c, &wx_op_authorizer_flight, authorizer);
+}
+
+zend_result wx_op_invalidate_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer,
+                                        zend_string *token, bool *dropped)
+{
+    zend_string *refresh, *key;
+    zend_result rc;
+
+    *dropped = false;
+    if (wx_op_get_refresh_token(op, c, authorizer, &refresh) == FAILURE) {
+        return FAILURE;
+    }
+    if (!refresh) {
+        return SUCCESS;   /* no refresh token, so no token keyed by one */
+    }
+    key = wx_op_key(op, c, WX_KEY_AUTHORIZER_TOKEN, authorizer, refresh);
+    rc = wx_op_compare_and_delete(c, key, token, dropped);
+    zend_string_release(key);
+    zend_string_release(refresh);
+    return rc;
+}
