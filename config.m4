@@ -56,7 +56,7 @@ if test "$PHP_WXREDIS" != "no"; then
 
   PHP_SUBST(WXREDIS_SHARED_LIBADD)
 
-  WXREDIS_CORE="ext/core/wx_conn.c ext/core/wx_sniff.c ext/core/wx_crypt.c ext/core/wx_xml.c"
+  WXREDIS_CORE="ext/core/wx_conn.c ext/core/wx_resp.c ext/core/wx_sniff.c ext/core/wx_crypt.c ext/core/wx_xml.c"
   WXREDIS_GLUE="ext/wxredis.c ext/php/exceptions.c ext/php/pool.c ext/php/codec.c ext/php/cache.c ext/php/message_crypt.c ext/php/format.c ext/php/http.c ext/php/open_platform.c"
 
   PHP_NEW_EXTENSION(wxredis, $WXREDIS_GLUE $WXREDIS_CORE, $ext_shared,, -DZEND_ENABLE_STATIC_TSRMLS_CACHE=1 -I@ext_srcdir@/ext)
