@@ -114,6 +114,7 @@ wx_resp_rc_t wx_resp_feed(wx_resp_reader_t *r, const char *buf, size_t len, size
         }
 
         /* the line: scan only what the last call did not */
+        room = r->max_bytes - r->used;
         from = r->scanned > 1 ? r->scanned : 1;
         cr = avail > from ? memchr(s + from, '\r', avail - from) : NULL;
         if (!cr) {
@@ -121,19 +122,25 @@ wx_resp_rc_t wx_resp_feed(wx_resp_reader_t *r, const char *buf, size_t len, size
                 return wx_resp_fail(r, WX_RESP_EPROTO,
                     "a '%c' header longer than a 64-bit number", t);
             }
-            if (avail > r->max_bytes - r->used) {
+            /* it needs its CRLF still: refuse as soon as it cannot fit */
+            if (room < 2 || avail > room - 2) {
                 return wx_resp_fail(r, WX_RESP_ETOOBIG,
                     "a reply line runs past the limit of %zu bytes for one reply "
                     "(max_reply_bytes) without ending", r->max_bytes);
             }
             r->scanned = avail;
-            *want = avail + 2;
+            *want = avail + 1;      /* one more byte may end or overflow the line */
             *pos = p;
             return WX_RESP_MORE;
         }
         eol = (size_t) (cr - s);
         if (t != '+' && t != '-' && eol > WX_RESP_NUM_LINE) {
             return wx_resp_fail(r, WX_RESP_EPROTO, "a '%c' header longer than a 64-bit number", t);
+        }
+        if (room < 2 || eol > room - 2) {
+            return wx_resp_fail(r, WX_RESP_ETOOBIG,
+                "a reply line takes the reply past the limit of %zu bytes for one reply "
+                "(max_reply_bytes)", r->max_bytes);
         }
         if (eol + 1 >= avail) {
             r->scanned = eol;       /* the CR is found again at once */
@@ -146,7 +153,6 @@ wx_resp_rc_t wx_resp_feed(wx_resp_reader_t *r, const char *buf, size_t len, size
         }
         hdr = eol + 2;
         r->scanned = 0;
-        room = r->max_bytes - r->used;
 
         e.depth = r->depth;
         e.index = r->depth ? r->count[r->depth - 1] - r->left[r->depth - 1] : 0;

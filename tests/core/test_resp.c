@@ -207,6 +207,20 @@ static void check_limits(void)
         WX_CHECK(whole(line, sizeof(line), 200, &t, NULL, err) == WX_RESP_ETOOBIG && strstr(err, "without ending"),
                  "endless status line stops at the limit: %s", err);
         WX_CHECK(whole(line, sizeof(line), 0, &t, NULL, err) == WX_RESP_MORE, "under the limit it waits");
+        /* found by fuzz_resp: a CR whose LF has not come yet was not checked */
+        line[250] = '\r';
+        WX_CHECK(whole(line, 251, 200, &t, NULL, err) == WX_RESP_ETOOBIG, "CR without LF yet, over the limit: refused now");
+        WX_CHECK(whole(line, 199, 200, &t, NULL, err) == WX_RESP_ETOOBIG, "199 bytes and no CRLF cannot fit 200: refused now");
+        WX_CHECK(whole(line, 198, 200, &t, NULL, err) == WX_RESP_MORE, "198 bytes could still end in time");
+    }
+    {
+        /* found by fuzz_resp: one more byte can decide an unfinished header,
+         * so want must not ask for two (the call would wait for its deadline) */
+        wx_resp_reader_t r;
+        size_t pos = 0, want = 0;
+        wx_resp_init(&r, 0);
+        WX_CHECK(wx_resp_feed(&r, ":-922337203685477580", 20, &pos, &want, NULL, NULL) == WX_RESP_MORE && want == 21,
+                 "unfinished line wants one byte more (%zu)", want);
     }
 }
 
