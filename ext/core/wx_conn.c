@@ -806,7 +806,7 @@ static int wx_conn_exchange(wx_conn_x_t *x, int64_t deadline)
     wx_conn_t *c = x->c;
     wx_resp_reader_t rd;
     size_t len = wx_conn_resp_len(x->cmds, x->n), off = 0, want = 1, got = 0;
-    int waited = 0, blocking_read;
+    int waited = 0, blocking_read, more_now = 0;
 
     x->k = 0;
     if (x->replies) x->replies[0] = NULL;
@@ -894,7 +894,10 @@ static int wx_conn_exchange(wx_conn_x_t *x, int64_t deadline)
             blocking_read = 0;
             r = recv(c->ctx->fd, c->rbuf + c->rlen, c->rcap - c->rlen, 0);
         } else {
-            int rc = wx_conn_wait(c, POLLIN, deadline);
+            /* after a recv that filled the buffer more is almost surely
+             * waiting: try it before paying for a poll (the clock still
+             * bounds a server that never stops sending) */
+            int rc = more_now && wx_conn_now() < deadline ? 1 : wx_conn_wait(c, POLLIN, deadline);
             if (rc == 0) {
                 if (got == 0) {
                     return wx_conn_x_io(x, "did not answer within read_timeout %gs", c->opts.read_timeout);
@@ -905,6 +908,7 @@ static int wx_conn_exchange(wx_conn_x_t *x, int64_t deadline)
             if (rc < 0) return wx_conn_x_sys(x, errno, "polled");
             r = recv(c->ctx->fd, c->rbuf + c->rlen, c->rcap - c->rlen, MSG_DONTWAIT);
         }
+        more_now = r > 0 && (size_t) r == c->rcap - c->rlen;
         if (r > 0) {
             c->rlen += (size_t) r;
             got += (size_t) r;

@@ -907,6 +907,83 @@ static void check_live(const char *addr)
     wx_conn_free(c);
 }
 
+/* The strict path and big replies against the real server. */
+static void check_live_strict(const char *addr)
+{
+    char dsn[128], err[256];
+    wx_conn_opts_t o;
+    wx_conn_t *c;
+    redisReply *r[8];
+    wx_conn_cmd_t cmds[8];
+    size_t big = 3u << 20, i;
+    char *v = malloc(big);
+    const char *setv[3] = { "SET", "wxcore:s:big", v };
+    size_t setl[3] = { 3, 12, big };
+    const char *getv[2] = { "GET", "wxcore:s:big" };
+    size_t getl[2] = { 3, 12 };
+    const char *incv[2] = { "INCR", "wxcore:s:n" };
+    size_t incl[2] = { 4, 10 };
+    const char *pushv[3] = { "RPUSH", "wxcore:s:list", "x" };
+    size_t pushl[3] = { 5, 13, 1 };
+    const char *getlv[2] = { "GET", "wxcore:s:list" };
+    size_t getll[2] = { 3, 13 };
+    const char *mgetv[4] = { "MGET", "wxcore:s:big", "wxcore:s:none", "wxcore:s:n" };
+    size_t mgetl[4] = { 4, 12, 13, 10 };
+    const char *scanv[6] = { "SCAN", "0", "MATCH", "wxcore:s:*", "COUNT", "100" };
+    size_t scanl[6] = { 4, 1, 5, 10, 5, 3 };
+    const char *pingv[1] = { "PING" };
+    size_t pingl[1] = { 4 };
+    const char *delv[4] = { "DEL", "wxcore:s:big", "wxcore:s:n", "wxcore:s:list" };
+    size_t dell[4] = { 3, 12, 10, 13 };
+    visit_log_t vl;
+    int st;
+
+    for (i = 0; i < big; i++) v[i] = (char) ('a' + i % 26);
+    snprintf(dsn, sizeof(dsn), "redis://%s/12", addr);
+    wx_conn_opts_init(&o);
+    wx_conn_parse_dsn(&o, dsn, strlen(dsn), err, sizeof(err));
+    c = wx_conn_new(&o, NULL);
+
+    cmds[0] = (wx_conn_cmd_t) { 3, setv, setl, WX_EXPECT_OK, 0 };
+    cmds[1] = (wx_conn_cmd_t) { 2, getv, getl, WX_EXPECT_BULK_OR_NIL, 0 };
+    cmds[2] = (wx_conn_cmd_t) { 2, incv, incl, WX_EXPECT_INTEGER, 0 };
+    cmds[3] = (wx_conn_cmd_t) { 3, pushv, pushl, WX_EXPECT_INTEGER, 0 };
+    cmds[4] = (wx_conn_cmd_t) { 2, getlv, getll, WX_EXPECT_BULK_OR_NIL, 0 };
+    cmds[5] = (wx_conn_cmd_t) { 4, mgetv, mgetl, WX_EXPECT_BULKS, 3 };
+    cmds[6] = (wx_conn_cmd_t) { 6, scanv, scanl, WX_EXPECT_SCAN, 0 };
+    cmds[7] = (wx_conn_cmd_t) { 1, pingv, pingl, WX_EXPECT_STATUS, 0 };
+    st = wx_conn_request(c, cmds, 8, r);
+    WX_CHECK(st == WX_CONN_OK, "real Redis meets every expectation: %s", c->errstr);
+    if (st == WX_CONN_OK) {
+        WX_CHECK(r[1]->len == big && memcmp(r[1]->str, v, big) == 0, "3 MB value read back intact");
+        WX_CHECK(r[4]->type == REDIS_REPLY_ERROR && strncmp(r[4]->str, "WRONGTYPE", 9) == 0 && c->ctx != NULL,
+                 "WRONGTYPE stays an error reply, connection kept");
+        WX_CHECK(r[5]->elements == 3 && r[5]->element[1]->type == REDIS_REPLY_NIL && r[5]->element[0]->len == big,
+                 "MGET shape");
+        for (i = 0; i < 8; i++) freeReplyObject(r[i]);
+    }
+    WX_CHECK(c->rcap == 0 && c->wcap == 0, "buffers over 256 kB are freed after the call");
+
+    memset(&vl, 0, sizeof(vl));
+    st = wx_conn_request_visit(c, &cmds[5], 1, visit_fn, &vl);
+    WX_CHECK(st == WX_CONN_OK && vl.calls == 4, "MGET of a 3 MB value visited without a tree");
+
+    wx_conn_free(c);
+    o.max_reply_bytes = 1u << 20;
+    c = wx_conn_new(&o, NULL);
+    st = wx_conn_request(c, &cmds[1], 1, r);
+    WX_CHECK(st == WX_CONN_ERR_PROTOCOL && strstr(c->errstr, "3145728 bytes") && strstr(c->errstr, "1048576"),
+             "max_reply_bytes 1 MB refuses the 3 MB value: %s", c->errstr);
+    st = wx_conn_request(c, &cmds[2], 1, r);
+    WX_CHECK(st == WX_CONN_OK && c->stats->connects == 2, "and the next call reconnects");
+    if (st == WX_CONN_OK) freeReplyObject(r[0]);
+    cmds[0] = (wx_conn_cmd_t) { 4, delv, dell, WX_EXPECT_INTEGER, 0 };
+    if (wx_conn_request(c, cmds, 1, r) == WX_CONN_OK) freeReplyObject(r[0]);
+    wx_conn_free(c);
+    wx_conn_opts_clear(&o);
+    free(v);
+}
+
 int main(void)
 {
     const char *addr = getenv("WXREDIS_TEST_REDIS");
@@ -922,6 +999,7 @@ int main(void)
     check_decode();
     if (addr && *addr) {
         check_live(addr);
+        check_live_strict(addr);
     }
     return wx_test_done();
 }
