@@ -60,8 +60,13 @@ function stop_and_check(array $ha, string $label): void
     wx_ha_stop($ha);
     $took = wx_ha_now() - $t;
     $alive = array_filter($pids, fn ($p) => is_dir("/proc/$p") && !str_contains((string) @file_get_contents("/proc/$p/stat"), ') Z'));
-    ok(!$alive && !is_dir($ha['dir']) && !open_ports(array_merge($ha['nodes'], $ha['sentinels'])),
-        sprintf('%s: stopped in %.2f s, no process, port or directory left', $label, $took));
+    $open = open_ports(array_merge($ha['nodes'], $ha['sentinels']));
+    if (!ok(!$alive && !is_dir($ha['dir']) && !$open,
+        sprintf('%s: stopped in %.2f s, no process, port or directory left', $label, $took))) {
+        // a port taken again at once by another program on the machine is not ours
+        printf("# alive pids: %s; dir left: %s; open ports: %s\n", implode(',', $alive) ?: '-',
+            is_dir($ha['dir']) ? 'yes' : 'no', implode(',', $open) ?: '-');
+    }
     timing("$label stop", round($took, 3));
 }
 
