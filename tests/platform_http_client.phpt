@@ -14,7 +14,8 @@ $raw = wx_test_raw();
 $ckey = 'open_platform.component_access_token.' . WX_PLATFORM_APPID;
 $warnings = [];
 set_error_handler(function ($no, $msg) use (&$warnings) { $warnings[] = $msg; return true; });
-$at = fn (string $mode, array $o = []) => wx_platform(['base' => "http://127.0.0.1:{$srv['port']}/$mode"], $o + ['http_timeout' => 1.0]);
+// 10 s: the server may run under valgrind; the trickling cases set 1 s themselves
+$at = fn (string $mode, array $o = []) => wx_platform(['base' => "http://127.0.0.1:{$srv['port']}/$mode"], $o + ['http_timeout' => 10.0]);
 $fresh = function (WxRedis\OpenPlatform $p) use ($raw, $ckey) {
     $p->setVerifyTicket('ticket@@@http');
     $raw->del(wx_platform_lock_key(), wx_test_prefix() . $ckey);
@@ -49,7 +50,7 @@ $raw->del(wx_test_prefix() . $ckey);
 echo "-- a server trickling a byte every 200 ms: http_timeout bounds the whole call, not each read\n";
 foreach (['trickle', 'slowhead'] as $mode) {
     $t = microtime(true);
-    wx_platform_try(fn () => $fresh($at($mode))->getComponentAccessToken(), [(string) $srv['port'] => '{port}']);
+    wx_platform_try(fn () => $fresh($at($mode, ['http_timeout' => 1.0]))->getComponentAccessToken(), [(string) $srv['port'] => '{port}']);
     $took = microtime(true) - $t;
     var_dump($took >= 0.9 && $took < 2.9);
 }
@@ -66,10 +67,10 @@ $dir = sys_get_temp_dir() . '/wx_tls_' . getmypid();
 @mkdir($dir);
 $cert = wx_http_server_cert($dir, 'localhost');
 $tls = wx_http_server_start($cert);
-$https = fn (string $host) => wx_platform(['base' => "https://$host:{$tls['port']}/chunked"], ['http_timeout' => 5.0]);
+$https = fn (string $host) => wx_platform(['base' => "https://$host:{$tls['port']}/chunked"], ['http_timeout' => 10.0]);
 wx_platform_try(fn () => $fresh($https('localhost'))->getComponentAccessToken(), [(string) $tls['port'] => '{port}']);
 $child = 'require ' . var_export(__DIR__ . '/support/platform.inc', true) . ';'
-    . '$p = wx_platform(["base" => "https://%s:' . $tls['port'] . '/chunked"]);'
+    . '$p = wx_platform(["base" => "https://%s:' . $tls['port'] . '/chunked"], ["http_timeout" => 10.0]);'
     . '$p->setVerifyTicket("t"); wx_test_raw()->del(wx_platform_lock_key(), wx_test_prefix() . ' . var_export($ckey, true) . ');'
     . 'wx_platform_try(fn () => $p->getComponentAccessToken(), [' . var_export((string) $tls['port'], true) . ' => "{port}"]);'
     . 'var_dump(error_get_last());';

@@ -43,12 +43,22 @@ double wx_http_now(void)
  * shown or logged; and the last error (error_get_last()) is put back as
  * it was. The first message is what res->error reports. */
 
+/* PHP 8.1 made the last error's file a zend_string (8.0: a strdup()ed char *) */
+#if PHP_VERSION_ID >= 80100
+typedef zend_string *wx_http_file_t;
+# define WX_HTTP_FREE_FILE(f) zend_string_release(f)
+#else
+typedef char *wx_http_file_t;
+# define WX_HTTP_FREE_FILE(f) free(f)
+#endif
+
 typedef struct {
     zend_error_handling eh;
     zend_object        *pending;
     int                 error_reporting;
     int                 last_type, last_lineno;
-    zend_string        *last_message, *last_file;
+    zend_string        *last_message;
+    wx_http_file_t      last_file;
 } wx_http_quiet_t;
 
 static void wx_http_quiet_begin(wx_http_quiet_t *q)
@@ -98,7 +108,7 @@ static void wx_http_quiet_end(wx_http_quiet_t *q, char *first, size_t cap)
         zend_string_release(PG(last_error_message));
     }
     if (PG(last_error_file)) {
-        zend_string_release(PG(last_error_file));
+        WX_HTTP_FREE_FILE(PG(last_error_file));
     }
     PG(last_error_type) = q->last_type;
     PG(last_error_lineno) = q->last_lineno;

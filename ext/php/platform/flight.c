@@ -165,8 +165,8 @@ static ZEND_COLD void wx_op_throw_shared(wx_op_flight_t *f, HashTable *marker)
 
     for (i = 0; name && Z_TYPE_P(name) == IS_STRING
                 && i < sizeof(wx_op_shared_classes) / sizeof(wx_op_shared_classes[0]); i++) {
-        if (zend_string_equals_cstr(Z_STR_P(name), wx_op_shared_classes[i].name,
-                                    strlen(wx_op_shared_classes[i].name))) {
+        const char *known = wx_op_shared_classes[i].name;
+        if (Z_STRLEN_P(name) == strlen(known) && memcmp(Z_STRVAL_P(name), known, Z_STRLEN_P(name)) == 0) {
             ce = *wx_op_shared_classes[i].ce;
         }
     }
