@@ -19,10 +19,12 @@
  * key: DBSIZE / 50 + 16 rounds is twenty times what a sane server needs.
  * More means the cursor never comes back to 0 (a broken or hostile server):
  * clear() stops instead of looping forever. Without DBSIZE (ACL) the fixed
- * cap below is used. */
+ * cap below is used (100M buckets at COUNT 1000). A cursor sent back
+ * unchanged is caught at once: Redis's next cursor is always further on in
+ * reverse-binary order, so the same one again would loop forever. */
 #define WX_CACHE_SCAN_SLACK        16
 #define WX_CACHE_SCAN_PER_ROUND    50
-#define WX_CACHE_SCAN_MAX_ROUNDS   1000000
+#define WX_CACHE_SCAN_MAX_ROUNDS   100000
 /* A SCAN cursor is an unsigned 64-bit number in decimal (at most 20 digits). */
 #define WX_CACHE_SCAN_CURSOR_SIZE  32
 
@@ -168,6 +170,14 @@ ZEND_METHOD(WxRedis_CacheBase, clear)
             r->element[1]->type != REDIS_REPLY_ARRAY) {
             freeReplyObject(r);
             wx_throw_cache(WX_CONN_ERR_PROTOCOL, "unexpected reply to SCAN");
+            rc = FAILURE;
+            break;
+        }
+        if (rounds > 1 && r->element[0]->len == strlen(cursor) && memcmp(cursor, r->element[0]->str, r->element[0]->len) == 0) {
+            freeReplyObject(r);
+            wx_throw_cache(WX_CONN_ERR_PROTOCOL,
+                "clear() stopped: SCAN answered cursor %s to cursor %s (it must advance); the server's "
+                "cursor misbehaves, some keys under the prefix may remain", cursor, cursor);
             rc = FAILURE;
             break;
         }
