@@ -338,13 +338,24 @@ zend_result wx_store_set_many(wx_cache_obj_t *c, HashTable *values, zend_long tt
         }
         rc = wx_store_pipeline(c, cmds, n, replies, WX_STORE_KEEP_ERRORS);
         if (rc == SUCCESS) {
+            /* an error reply (OOM, READONLY, NOPERM) throws as set()
+             * does, after every reply is read (the connection stays in
+             * step); the SETs before it did run */
+            uint32_t bad = n;
             for (i = 0; i < n; i++) {
-                if (replies[i]->type != REDIS_REPLY_STATUS) {
-                    *stored = false;
+                if (replies[i]->type == REDIS_REPLY_ERROR && bad == n) {
+                    bad = i;
+                } else if (replies[i]->type == REDIS_REPLY_STATUS) {
+                    WXREDIS_G(cache_stats).writes++;
                 }
+            }
+            if (bad < n) {
+                wx_store_throw_reply(&cmds[bad], replies[bad]);
+                rc = FAILURE;
+            }
+            for (i = 0; i < n; i++) {
                 freeReplyObject(replies[i]);
             }
-            WXREDIS_G(cache_stats).writes += n;
         }
         efree(cmds);
         efree(replies);
