@@ -65,7 +65,7 @@ abstract class CacheBase
 
     /**
      * @param string $dsn redis://[[user]:password@]host[:port][/db] or unix:///path/to/redis.sock
-     * @param array{prefix?: string, connect_timeout?: int|float, read_timeout?: int|float, persistent?: bool, username?: string, password?: string, database?: int, allowed_classes?: bool|list<string>, legacy_formats?: bool} $options prefix (raw bytes before every key, default ""), connect_timeout and read_timeout (seconds, default 1.0), persistent (default true), username/password (AUTH), database (SELECT), allowed_classes (as for unserialize()), legacy_formats (also decode raw, JSON, igbinary; default false)
+     * @param array{prefix?: string, connect_timeout?: int|float, read_timeout?: int|float, persistent?: bool, username?: string, password?: string, database?: int, allowed_classes?: bool|list<string>, legacy_formats?: bool, max_reply_bytes?: int} $options prefix (raw bytes before every key, default ""), connect_timeout and read_timeout (seconds, default 1.0), persistent (default true), username/password (AUTH), database (SELECT), allowed_classes (as for unserialize()), legacy_formats (also decode raw, JSON, igbinary; default false), max_reply_bytes (largest reply accepted, checked from its header; default 536870912)
      * @throws InvalidArgumentException a malformed DSN (Cache::ERROR_DSN), an unknown or ill-typed option (Cache::ERROR_ARGUMENT)
      */
     public function __construct(string $dsn = "redis://127.0.0.1:6379", array $options = []) {}

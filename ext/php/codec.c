@@ -88,11 +88,61 @@ zend_string *wx_codec_encode(zval *value, zend_string *key)
         wx_throw_cache(WX_CACHE_ERR_SERIALIZE, "value could not be serialized");
         return NULL;
     }
+    if (Z_TYPE_P(value) == IS_STRING &&
+        wx_sniff_is_php_in_php((const unsigned char *) ZSTR_VAL(buf.s), ZSTR_LEN(buf.s))) {
+        /* a string that is itself a complete serialize() document is what
+         * symfony/cache >= 7.2 leaves under phpredis SERIALIZER_PHP
+         * ("php+php"): readers refuse or unwrap it, so never write one */
+        smart_str_free(&buf);
+        wx_throw_invalid(WX_CACHE_ERR_SERIALIZE,
+            "value for key \"%s\" is a string that is itself a complete PHP serialize() document, "
+            "which wxredis cannot tell apart from Symfony's serialize marshaller under phpredis "
+            "SERIALIZER_PHP (format php+php); store the unserialized value, or wrap or encode the "
+            "string (e.g. in an array, or base64)", ZSTR_VAL(key));
+        return NULL;
+    }
+    if (UNEXPECTED(ZSTR_LEN(buf.s) >= WX_SNIFF_PHP_MIN_LEN(WX_SNIFF_MAX_DEPTH)) &&
+        wx_sniff_php_check((const unsigned char *) ZSTR_VAL(buf.s), ZSTR_LEN(buf.s), 0, NULL) == WX_SNIFF_PHP_TOO_DEEP) {
+        /* get() could not read it back (unserialize()'s depth limit) */
+        smart_str_free(&buf);
+        wx_throw_cache(WX_CACHE_ERR_SERIALIZE,
+            "value for key \"%s\" cannot be stored: it nests deeper than %u levels, which get() "
+            "(unserialize_max_depth) could not read back", ZSTR_VAL(key), WX_SNIFF_MAX_DEPTH);
+        return NULL;
+    }
     return smart_str_extract(&buf);
 }
 
-static zend_result wx_codec_legacy(zend_string *key, wx_format_t fmt,
+static zend_result wx_codec_legacy(const wx_codec_t *codec, zend_string *key, wx_format_t fmt,
                                    const char *buf, size_t len, zval *out);
+static zend_result wx_codec_unserialize(const wx_codec_t *codec, zend_string *key,
+                                        const char *buf, size_t len, zval *out);
+
+/* php+php: a PHP string whose content is itself one complete serialize()
+ * document (symfony/cache >= 7.2 marshals with serialize(), phpredis
+ * SERIALIZER_PHP serializes that string again). Refused in strict mode
+ * with the format named; unwrapped once in legacy mode. */
+static zend_result wx_codec_php_in_php(const wx_codec_t *codec, zend_string *key,
+                                       const char *buf, size_t len, zval *out)
+{
+    const unsigned char *inner;
+    size_t inner_len;
+
+    WXREDIS_G(cache_stats).format_errors++;
+    if (!codec->legacy_formats) {
+        wx_throw_cache(WX_CACHE_ERR_FORMAT,
+            "value under key \"%s\" is a PHP serialize() document inside a PHP serialize() string "
+            "(format php+php: symfony/cache >= 7.2's serialize marshaller under phpredis "
+            "SERIALIZER_PHP); set the legacy_formats option to read it during a migration",
+            ZSTR_VAL(key));
+        return FAILURE;
+    }
+    if (!wx_sniff_php_string((const unsigned char *) buf, len, &inner, &inner_len)) {
+        wx_throw_cache(WX_CACHE_ERR_CORRUPT, "value under key \"%s\" does not load", ZSTR_VAL(key));
+        return FAILURE;
+    }
+    return wx_codec_unserialize(codec, key, (const char *) inner, inner_len, out);
+}
 
 /* Unserialize bytes already known to be well-formed PHP serialize syntax.
  * Remaining failures (a class refusing __unserialize, depth limits) turn
@@ -129,7 +179,7 @@ static zend_result wx_codec_unserialize(const wx_codec_t *codec, zend_string *ke
         ZVAL_UNDEF(out);
         WXREDIS_G(cache_stats).format_errors++;
         if (codec->legacy_formats) {
-            rc = wx_codec_legacy(key, WX_FORMAT_IGBINARY, ZSTR_VAL(inner), ZSTR_LEN(inner), out);
+            rc = wx_codec_legacy(codec, key, WX_FORMAT_IGBINARY, ZSTR_VAL(inner), ZSTR_LEN(inner), out);
         } else {
             wx_throw_cache(WX_CACHE_ERR_FORMAT,
                 "value under key \"%s\" is igbinary data inside a PHP serialize() string "
@@ -198,12 +248,16 @@ zend_result wx_codec_decode(const wx_codec_t *codec, zend_string *key,
 
     /* the common case first: our own bytes */
     if (wx_sniff_is_php((const unsigned char *) buf, len, 0)) {
+        /* most values are rejected by their first byte (not 's') */
+        if (UNEXPECTED(wx_sniff_is_php_in_php((const unsigned char *) buf, len))) {
+            return wx_codec_php_in_php(codec, key, buf, len, out);
+        }
         return wx_codec_unserialize(codec, key, buf, len, out);
     }
     fmt = wx_sniff_format((const unsigned char *) buf, len);
     WXREDIS_G(cache_stats).format_errors++;
     if (codec->legacy_formats) {
-        return wx_codec_legacy(key, fmt, buf, len, out);
+        return wx_codec_legacy(codec, key, fmt, buf, len, out);
     }
     wx_throw_cache(WX_CACHE_ERR_FORMAT,
         "value under key \"%s\" is not in wxredis format (PHP serialize): it looks like %s "
@@ -213,10 +267,12 @@ zend_result wx_codec_decode(const wx_codec_t *codec, zend_string *key,
     return FAILURE;
 }
 
-/* Decode a legacy format. Symfony's marshaller writes igbinary before
- * phpredis applies its own serializer, so a decoded string may itself be
- * igbinary: unwrap that once more rather than return it as the value. */
-static zend_result wx_codec_legacy(zend_string *key, wx_format_t fmt,
+/* Decode a legacy format. Symfony's marshaller writes igbinary (or, since
+ * symfony/cache 7.2, serialize()) before phpredis applies its own
+ * serializer, so a decoded string may itself be igbinary or a complete
+ * serialize() document: unwrap that once more rather than return it as
+ * the value. */
+static zend_result wx_codec_legacy(const wx_codec_t *codec, zend_string *key, wx_format_t fmt,
                                    const char *buf, size_t len, zval *out)
 {
     zend_string *inner;
@@ -225,8 +281,18 @@ static zend_result wx_codec_legacy(zend_string *key, wx_format_t fmt,
     if (wx_codec_legacy_once(key, fmt, buf, len, out) == FAILURE) {
         return FAILURE;
     }
-    if (Z_TYPE_P(out) != IS_STRING ||
-        !wx_sniff_is_igbinary((const unsigned char *) Z_STRVAL_P(out), Z_STRLEN_P(out))) {
+    if (Z_TYPE_P(out) != IS_STRING || fmt == WX_FORMAT_RAW || fmt == WX_FORMAT_EMPTY) {
+        return SUCCESS;
+    }
+    if (wx_sniff_php_check((const unsigned char *) Z_STRVAL_P(out), Z_STRLEN_P(out), 0, NULL) == WX_SNIFF_PHP_VALID) {
+        inner = zend_string_copy(Z_STR_P(out));
+        zval_ptr_dtor(out);
+        ZVAL_UNDEF(out);
+        rc = wx_codec_unserialize(codec, key, ZSTR_VAL(inner), ZSTR_LEN(inner), out);
+        zend_string_release(inner);
+        return rc;
+    }
+    if (!wx_sniff_is_igbinary((const unsigned char *) Z_STRVAL_P(out), Z_STRLEN_P(out))) {
         return SUCCESS;
     }
     inner = zend_string_copy(Z_STR_P(out));
@@ -247,6 +313,9 @@ const char *wx_codec_detect(const char *buf, size_t len)
 
     if (!wx_sniff_is_php((const unsigned char *) buf, len, 0)) {
         return wx_sniff_format_name(wx_sniff_format((const unsigned char *) buf, len));
+    }
+    if (wx_sniff_is_php_in_php((const unsigned char *) buf, len)) {
+        return wx_sniff_format_name(WX_FORMAT_PHP_IN_PHP);
     }
     /* Load with allowed_classes=false: objects become
      * __PHP_Incomplete_Class, so no user code runs, and they serialize

@@ -11,6 +11,9 @@
 #include "php/exceptions.h"
 #include "internal.h"
 
+/* The longest TTL accepted, in seconds (10^12, about 31,700 years). */
+#define WX_CACHE_TTL_MAX 1000000000000LL
+
 /* Redis keys are binary safe; this bound only stops absurd input. */
 #define WX_CACHE_KEY_MAX_BYTES 65536
 
@@ -98,6 +101,15 @@ zend_result wx_cache_ttl(zval *ttl, wx_ttl_t *kind, zend_long *secs)
     } else {
         wx_throw_invalid(WX_CACHE_ERR_TTL,
             "TTL must be null, an int (seconds) or a DateInterval, %s given", zend_zval_type_name(ttl));
+        return FAILURE;
+    }
+    if (*secs > WX_CACHE_TTL_MAX) {
+        /* Redis refuses EX whose expiry overflows its millisecond clock
+         * ("invalid expire time"); refuse earlier, with a bound that is
+         * far inside Redis's range and far beyond any useful lifetime. */
+        wx_throw_invalid(WX_CACHE_ERR_TTL,
+            "TTL of " ZEND_LONG_FMT " seconds is out of range: at most %lld seconds (about 31,700 "
+            "years); use null for no expiry", *secs, (long long) WX_CACHE_TTL_MAX);
         return FAILURE;
     }
     *kind = *secs > 0 ? WX_TTL_SECONDS : WX_TTL_EXPIRED;

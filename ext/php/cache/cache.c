@@ -155,7 +155,7 @@ ZEND_METHOD(WxRedis_CacheBase, has)
     if (!(c = wx_cache_this(ZEND_THIS)) || !(rk = wx_cache_key(c, key))) {
         RETURN_THROWS();
     }
-    r = wx_store_key_command(c, "EXISTS", rk);
+    r = wx_store_key_request(c, "EXISTS", rk, WX_EXPECT_INTEGER);
     zend_string_release(rk);
     if (!r) {
         RETURN_THROWS();

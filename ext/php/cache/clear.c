@@ -14,6 +14,17 @@
 /* Keys asked for per SCAN page: big enough that a large cache clears in
  * few round trips, small enough that one UNLINK never blocks Redis long. */
 #define WX_CACHE_SCAN_COUNT        1000
+/* A full SCAN visits every bucket once, COUNT buckets (up to ten times as
+ * many empty ones) per round, and the table holds at most a few buckets per
+ * key: DBSIZE / 50 + 16 rounds is twenty times what a sane server needs.
+ * More means the cursor never comes back to 0 (a broken or hostile server):
+ * clear() stops instead of looping forever. Without DBSIZE (ACL) the fixed
+ * cap below is used (100M buckets at COUNT 1000). A cursor sent back
+ * unchanged is caught at once: Redis's next cursor is always further on in
+ * reverse-binary order, so the same one again would loop forever. */
+#define WX_CACHE_SCAN_SLACK        16
+#define WX_CACHE_SCAN_PER_ROUND    50
+#define WX_CACHE_SCAN_MAX_ROUNDS   100000
 /* A SCAN cursor is an unsigned 64-bit number in decimal (at most 20 digits). */
 #define WX_CACHE_SCAN_CURSOR_SIZE  32
 
@@ -52,6 +63,7 @@ static zend_result wx_cache_unlink_page(wx_cache_obj_t *c, redisReply *page)
     for (i = 0; i < page->elements; i++) {
         wx_argv_add(&a, page->element[i]->str, page->element[i]->len);
     }
+    wx_argv_expect(&a, WX_EXPECT_INTEGER, 0);
     cmd = wx_argv_cmd(&a);
     rc = wx_store_pipeline(c, &cmd, 1, &r, WX_STORE_KEEP_ERRORS);
     if (rc == SUCCESS && r->type == REDIS_REPLY_ERROR && !c->no_unlink && strstr(r->str, "unknown command")) {
@@ -75,8 +87,36 @@ static zend_result wx_cache_unlink_page(wx_cache_obj_t *c, redisReply *page)
     return rc;
 }
 
+/* The most SCAN rounds clear() takes (see WX_CACHE_SCAN_SLACK). */
+static zend_result wx_cache_scan_bound(wx_cache_obj_t *c, zend_long *bound, long long *dbsize)
+{
+    wx_argv_t a;
+    wx_conn_cmd_t cmd;
+    redisReply *r;
+
+    wx_argv_init(&a);
+    wx_argv_add(&a, "DBSIZE", 6);
+    wx_argv_expect(&a, WX_EXPECT_INTEGER, 0);
+    cmd = wx_argv_cmd(&a);
+    if (wx_store_pipeline(c, &cmd, 1, &r, WX_STORE_KEEP_ERRORS) == FAILURE) {
+        return FAILURE;
+    }
+    *dbsize = -1;
+    *bound = WX_CACHE_SCAN_MAX_ROUNDS;
+    if (r->type == REDIS_REPLY_INTEGER && r->integer >= 0) {
+        *dbsize = r->integer;
+        if (r->integer / WX_CACHE_SCAN_PER_ROUND < WX_CACHE_SCAN_MAX_ROUNDS) {
+            *bound = (zend_long) (r->integer / WX_CACHE_SCAN_PER_ROUND) + WX_CACHE_SCAN_SLACK;
+        }
+    }
+    freeReplyObject(r);
+    return SUCCESS;
+}
+
 ZEND_METHOD(WxRedis_CacheBase, clear)
 {
+    zend_long rounds = 0, bound;
+    long long dbsize;
     wx_cache_obj_t *c;
     zend_string *pattern;
     char cursor[WX_CACHE_SCAN_CURSOR_SIZE] = "0";
@@ -95,8 +135,19 @@ ZEND_METHOD(WxRedis_CacheBase, clear)
             "database, not only this cache's; set the \"prefix\" option (e.g. \"easywechat:\")");
         RETURN_THROWS();
     }
+    if (wx_cache_scan_bound(c, &bound, &dbsize) == FAILURE) {
+        RETURN_THROWS();
+    }
     pattern = wx_cache_match_pattern(c->prefix);
     do {
+        if (++rounds > bound) {
+            wx_throw_cache(WX_CONN_ERR_PROTOCOL,
+                "clear() stopped: the SCAN cursor did not return to 0 within " ZEND_LONG_FMT
+                " rounds (DBSIZE %lld); the server's cursor misbehaves, some keys under the "
+                "prefix may remain", bound, dbsize);
+            rc = FAILURE;
+            break;
+        }
         wx_argv_t a;
         redisReply *r;
 
@@ -107,6 +158,7 @@ ZEND_METHOD(WxRedis_CacheBase, clear)
         wx_argv_add_zstr(&a, pattern);
         wx_argv_add(&a, "COUNT", 5);
         wx_argv_add_long(&a, WX_CACHE_SCAN_COUNT);
+        wx_argv_expect(&a, WX_EXPECT_SCAN, 0);
         r = wx_store_command(c, &a);
         wx_argv_free(&a);
         if (!r) {
@@ -118,6 +170,14 @@ ZEND_METHOD(WxRedis_CacheBase, clear)
             r->element[1]->type != REDIS_REPLY_ARRAY) {
             freeReplyObject(r);
             wx_throw_cache(WX_CONN_ERR_PROTOCOL, "unexpected reply to SCAN");
+            rc = FAILURE;
+            break;
+        }
+        if (rounds > 1 && r->element[0]->len == strlen(cursor) && memcmp(cursor, r->element[0]->str, r->element[0]->len) == 0) {
+            freeReplyObject(r);
+            wx_throw_cache(WX_CONN_ERR_PROTOCOL,
+                "clear() stopped: SCAN answered cursor %s to cursor %s (it must advance); the server's "
+                "cursor misbehaves, some keys under the prefix may remain", cursor, cursor);
             rc = FAILURE;
             break;
         }

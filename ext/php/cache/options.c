@@ -102,12 +102,21 @@ static zend_result wx_cache_apply_options(wx_cache_obj_t *c, HashTable *options,
                 return FAILURE;
             }
             o->database = (long) Z_LVAL_P(v);
+        } else if (zend_string_equals_literal(name, "max_reply_bytes")) {
+            /* checked from each reply's header, before anything is
+             * buffered; the floor keeps room for the handshake's replies */
+            if (Z_TYPE_P(v) != IS_LONG || Z_LVAL_P(v) < 1024) {
+                wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
+                    "option \"max_reply_bytes\" must be an int >= 1024 (bytes of one reply; default 536870912)");
+                return FAILURE;
+            }
+            o->max_reply_bytes = (size_t) Z_LVAL_P(v);
         } else if (zend_string_equals_literal(name, "allowed_classes")) {
             if (wx_codec_set_allowed_classes(&c->codec, v, "option \"allowed_classes\"") == FAILURE) return FAILURE;
         } else {
             wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
                 "unknown option \"%s\" (known: prefix, connect_timeout, read_timeout, persistent, "
-                "username, password, database, allowed_classes, legacy_formats)", ZSTR_VAL(name));
+                "username, password, database, allowed_classes, legacy_formats, max_reply_bytes)", ZSTR_VAL(name));
             return FAILURE;
         }
     } ZEND_HASH_FOREACH_END();

@@ -6,6 +6,7 @@
 #endif
 
 #include "php.h"
+#include "php/exceptions.h"
 #include "internal.h"
 
 static void wx_cache_reply_to_zval(const redisReply *r, zval *out)
@@ -41,6 +42,7 @@ ZEND_METHOD(WxRedis_CacheBase, rawCommand)
     wx_cache_obj_t *c;
     wx_argv_t a;
     redisReply *r;
+    const char *reason = "";
 
     ZEND_PARSE_PARAMETERS_START(1, -1)
         Z_PARAM_STR(cmd)
@@ -64,6 +66,17 @@ ZEND_METHOD(WxRedis_CacheBase, rawCommand)
             RETURN_THROWS();
         }
         wx_argv_add_owned(&a, zval_get_string(arg));
+    }
+    /* The connection is shared by every request of the process: a command
+     * that leaves it in another state (MULTI, SELECT, SUBSCRIBE, BLPOP...)
+     * would spoil every later call, so only PLAIN commands run. */
+    if (wx_conn_command_class((int) a.argc, a.argv, a.lens, &reason) != WX_CMD_PLAIN) {
+        wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
+            "rawCommand() refuses %.*s: %s; the connection is shared by every request of this "
+            "process, so commands that change its state are not run",
+            (int) ZSTR_LEN(cmd) > 64 ? 64 : (int) ZSTR_LEN(cmd), ZSTR_VAL(cmd), reason);
+        wx_argv_free(&a);
+        RETURN_THROWS();
     }
     r = wx_store_command(c, &a);
     wx_argv_free(&a);

@@ -125,7 +125,7 @@ zend_result wx_store_pipeline(wx_cache_obj_t *c, const wx_conn_cmd_t *cmds, size
 {
     size_t i;
 
-    if (wx_conn_pipeline(c->conn, cmds, n, replies) != WX_CONN_OK) {
+    if (wx_conn_request(c->conn, cmds, n, replies) != WX_CONN_OK) {
         WXREDIS_G(cache_stats).errors++;
         wx_throw_cache(c->conn->err, "%s", c->conn->errstr);
         return FAILURE;
@@ -145,12 +145,19 @@ zend_result wx_store_pipeline(wx_cache_obj_t *c, const wx_conn_cmd_t *cmds, size
 
 redisReply *wx_store_keys_command(wx_cache_obj_t *c, const char *cmd, HashTable *rkeys)
 {
+    return wx_store_keys_request(c, cmd, rkeys, WX_EXPECT_ANY, 0);
+}
+
+redisReply *wx_store_keys_request(wx_cache_obj_t *c, const char *cmd, HashTable *rkeys,
+                                  wx_conn_expect_t expect, size_t expect_n)
+{
     wx_argv_t a;
     redisReply *r;
 
     wx_argv_init(&a);
     wx_argv_add_cstr(&a, cmd);
     wx_argv_add_strings(&a, rkeys);
+    wx_argv_expect(&a, expect, expect_n);
     r = wx_store_command(c, &a);
     wx_argv_free(&a);
     return r;
@@ -182,7 +189,7 @@ zend_result wx_store_decode(wx_cache_obj_t *c, zend_string *rk, const redisReply
 
 zend_result wx_store_get(wx_cache_obj_t *c, zend_string *rk, zval *out)
 {
-    redisReply *r = wx_store_key_command(c, "GET", rk);
+    redisReply *r = wx_store_key_request(c, "GET", rk, WX_EXPECT_BULK_OR_NIL);
     zend_result rc;
 
     if (!r) {
@@ -203,7 +210,7 @@ zend_result wx_store_get_many(wx_cache_obj_t *c, HashTable *rkeys, zval *def, Ha
     if (n == 0) {
         return SUCCESS;
     }
-    if (!(r = wx_store_keys_command(c, "MGET", rkeys))) {
+    if (!(r = wx_store_keys_request(c, "MGET", rkeys, WX_EXPECT_BULKS, n))) {
         return FAILURE;
     }
     if (r->type != REDIS_REPLY_ARRAY || r->elements != n) {
@@ -270,6 +277,7 @@ zend_result wx_store_set(wx_cache_obj_t *c, zend_string *rk, zval *value, zend_l
     ex = wx_store_ttl_digits(ttl, digits, sizeof(digits), &ex_len);
     wx_argv_init(&a);
     wx_store_add_set(&a, rk, bytes, ex, ex_len);
+    wx_argv_expect(&a, WX_EXPECT_OK, 0);
     r = wx_store_command(c, &a);
     wx_argv_free(&a);
     zend_string_release(bytes);
@@ -326,16 +334,28 @@ zend_result wx_store_set_many(wx_cache_obj_t *c, HashTable *values, zend_long tt
         replies = safe_emalloc(n, sizeof(*replies), 0);
         for (i = 0; i < n; i++) {
             cmds[i] = wx_argv_slice(&a, i * per, per);
+            cmds[i].expect = WX_EXPECT_OK;
         }
         rc = wx_store_pipeline(c, cmds, n, replies, WX_STORE_KEEP_ERRORS);
         if (rc == SUCCESS) {
+            /* an error reply (OOM, READONLY, NOPERM) throws as set()
+             * does, after every reply is read (the connection stays in
+             * step); the SETs before it did run */
+            uint32_t bad = n;
             for (i = 0; i < n; i++) {
-                if (replies[i]->type != REDIS_REPLY_STATUS) {
-                    *stored = false;
+                if (replies[i]->type == REDIS_REPLY_ERROR && bad == n) {
+                    bad = i;
+                } else if (replies[i]->type == REDIS_REPLY_STATUS) {
+                    WXREDIS_G(cache_stats).writes++;
                 }
+            }
+            if (bad < n) {
+                wx_store_throw_reply(&cmds[bad], replies[bad]);
+                rc = FAILURE;
+            }
+            for (i = 0; i < n; i++) {
                 freeReplyObject(replies[i]);
             }
-            WXREDIS_G(cache_stats).writes += n;
         }
         efree(cmds);
         efree(replies);
@@ -362,7 +382,7 @@ static zend_result wx_store_deleted(redisReply *r, uint32_t n)
 
 zend_result wx_store_del(wx_cache_obj_t *c, zend_string *rk)
 {
-    return wx_store_deleted(wx_store_key_command(c, "DEL", rk), 1);
+    return wx_store_deleted(wx_store_key_request(c, "DEL", rk, WX_EXPECT_INTEGER), 1);
 }
 
 zend_result wx_store_del_many(wx_cache_obj_t *c, HashTable *rkeys)
@@ -372,5 +392,5 @@ zend_result wx_store_del_many(wx_cache_obj_t *c, HashTable *rkeys)
     if (n == 0) {
         return SUCCESS;
     }
-    return wx_store_deleted(wx_store_keys_command(c, "DEL", rkeys), n);
+    return wx_store_deleted(wx_store_keys_request(c, "DEL", rkeys, WX_EXPECT_INTEGER, 0), n);
 }

@@ -71,6 +71,8 @@ typedef struct {
     uint32_t      cap;
     uint32_t      nnums;
     uint32_t      nowned;
+    wx_conn_expect_t expect;  /* the reply the command must get (ANY by default) */
+    size_t        expect_n;
     zend_string **owned;      /* strings to release in wx_argv_free */
     const char   *argv_inline[WX_ARGV_INLINE];
     size_t        lens_inline[WX_ARGV_INLINE];
@@ -87,7 +89,17 @@ static zend_always_inline void wx_argv_init(wx_argv_t *a)
     a->cap = WX_ARGV_INLINE;
     a->nnums = 0;
     a->nowned = 0;
+    a->expect = WX_EXPECT_ANY;
+    a->expect_n = 0;
     a->owned = NULL;
+}
+
+/* The reply type the command must get (wx_conn_expect_t): anything else is
+ * ERROR_PROTOCOL and the connection is dropped. */
+static zend_always_inline void wx_argv_expect(wx_argv_t *a, wx_conn_expect_t e, size_t n)
+{
+    a->expect = e;
+    a->expect_n = n;
 }
 
 /* Room for `more` further arguments in one allocation (batches). */
@@ -137,13 +149,13 @@ static zend_always_inline void wx_argv_free(wx_argv_t *a)
  * built in one builder (valid until the builder grows or is freed). */
 static zend_always_inline wx_conn_cmd_t wx_argv_cmd(const wx_argv_t *a)
 {
-    wx_conn_cmd_t cmd = { (int) a->argc, a->argv, a->lens };
+    wx_conn_cmd_t cmd = { (int) a->argc, a->argv, a->lens, a->expect, a->expect_n };
     return cmd;
 }
 
 static zend_always_inline wx_conn_cmd_t wx_argv_slice(const wx_argv_t *a, uint32_t from, uint32_t n)
 {
-    wx_conn_cmd_t cmd = { (int) n, a->argv + from, a->lens + from };
+    wx_conn_cmd_t cmd = { (int) n, a->argv + from, a->lens + from, WX_EXPECT_ANY, 0 };
     ZEND_ASSERT(from + n <= a->argc);
     return cmd;
 }
@@ -154,7 +166,9 @@ static zend_always_inline wx_conn_cmd_t wx_argv_slice(const wx_argv_t *a, uint32
  * checks each) instead of throwing the first one. */
 #define WX_STORE_KEEP_ERRORS 0x1u
 
-/* n commands in one round trip on the cache's connection. A connection
+/* n commands in one round trip on the cache's connection, each reply
+ * checked against cmds[i].expect (wx_conn_request): a reply of another
+ * type throws CacheException ERROR_PROTOCOL and drops the connection. A connection
  * failure throws CacheException with the wx_conn code (ERROR_CONNECT,
  * ERROR_IO, ...); an error reply throws CacheException ERROR_REPLY
  * ("Redis GET failed: ...") unless WX_STORE_KEEP_ERRORS. Both count in
@@ -171,8 +185,10 @@ static zend_always_inline redisReply *wx_store_command(wx_cache_obj_t *c, const 
     return wx_store_pipeline(c, &cmd, 1, &r, 0) == SUCCESS ? r : NULL;
 }
 
-/* The same for CMD rk, a command on one key (GET, EXISTS, DEL, TTL...). */
-static zend_always_inline redisReply *wx_store_key_command(wx_cache_obj_t *c, const char *cmd, zend_string *rk)
+/* The same for CMD rk, a command on one key (GET, EXISTS, DEL, TTL...)
+ * whose reply must be of type `expect`. */
+static zend_always_inline redisReply *wx_store_key_request(wx_cache_obj_t *c, const char *cmd, zend_string *rk,
+                                                          wx_conn_expect_t expect)
 {
     wx_argv_t a;
     redisReply *r;
@@ -180,13 +196,23 @@ static zend_always_inline redisReply *wx_store_key_command(wx_cache_obj_t *c, co
     wx_argv_init(&a);
     wx_argv_add_cstr(&a, cmd);
     wx_argv_add_zstr(&a, rk);
+    wx_argv_expect(&a, expect, 0);
     r = wx_store_command(c, &a);
     wx_argv_free(&a);
     return r;
 }
 
+/* The same with any reply accepted (kept for callers stating none). */
+static zend_always_inline redisReply *wx_store_key_command(wx_cache_obj_t *c, const char *cmd, zend_string *rk)
+{
+    return wx_store_key_request(c, cmd, rk, WX_EXPECT_ANY);
+}
+
 /* CMD k1 k2 ...: a command on the Redis keys of a packed array of strings
- * (MGET, DEL, UNLINK, EXISTS of several keys). */
+ * (MGET, DEL, UNLINK, EXISTS of several keys), reply checked against
+ * expect/expect_n. */
+redisReply *wx_store_keys_request(wx_cache_obj_t *c, const char *cmd, HashTable *rkeys,
+                                  wx_conn_expect_t expect, size_t expect_n);
 redisReply *wx_store_keys_command(wx_cache_obj_t *c, const char *cmd, HashTable *rkeys);
 
 /* Throw an error reply to cmd as CacheException ERROR_REPLY, counted: for
