@@ -10,6 +10,15 @@
  * the PSR interfaces when those can be autoloaded at that moment, and plainly
  * otherwise. Doing it on first use rather than in RINIT matters: composer
  * registers its autoloader after RINIT.
+ *
+ * The class entry is built here and linked by the engine's own linker
+ * (zend_do_link_class: inheritance, interface checks, the same path a
+ * compiled "class X extends Y implements Z {}" takes), not compiled from PHP
+ * source by eval: compiling was ~23k instructions per class per request.
+ * The class is a user class in the request's class table, so the engine
+ * frees it at request end like any declared class; the interfaces can be
+ * different ones in the next request (another psr/simple-cache, opcache
+ * reset), so nothing of it may outlive the request.
  */
 #ifdef HAVE_CONFIG_H
 # include "config.h"
@@ -18,62 +27,117 @@
 #include "php.h"
 #include "zend_exceptions.h"
 #include "zend_execute.h"
+#include "zend_inheritance.h"
 
 #include "bridge.h"
 
 typedef struct {
-    const char *lc_name;     /* as the engine asks for it */
+    const char *name;        /* WxRedis\Cache */
+    const char *parent;      /* the internal class it extends */
+    const char *own_iface;   /* an internal interface it implements, or NULL */
     const char *psr_iface;   /* the interface to implement when available */
-    const char *decl_psr;    /* PHP code declaring the class with it */
-    const char *decl_plain;  /* ... and without it */
 } wx_bridge_entry_t;
 
 static const wx_bridge_entry_t wx_bridge[WX_BRIDGE_COUNT] = {
     [WX_BRIDGE_CACHE] = {
-        "wxredis\\cache",
+        "WxRedis\\Cache", "WxRedis\\CacheBase", NULL,
         "Psr\\SimpleCache\\CacheInterface",
-        "namespace WxRedis; class Cache extends CacheBase implements \\Psr\\SimpleCache\\CacheInterface {}",
-        "namespace WxRedis; class Cache extends CacheBase {}",
     },
     [WX_BRIDGE_CACHE_EXCEPTION] = {
-        "wxredis\\cacheexception",
+        "WxRedis\\CacheException", "RuntimeException", "WxRedis\\Exception",
         "Psr\\SimpleCache\\CacheException",
-        "namespace WxRedis; class CacheException extends \\RuntimeException implements Exception, \\Psr\\SimpleCache\\CacheException {}",
-        "namespace WxRedis; class CacheException extends \\RuntimeException implements Exception {}",
     },
     [WX_BRIDGE_INVALID_ARGUMENT] = {
-        "wxredis\\invalidargumentexception",
+        "WxRedis\\InvalidArgumentException", "InvalidArgumentException", "WxRedis\\Exception",
         "Psr\\SimpleCache\\InvalidArgumentException",
-        "namespace WxRedis; class InvalidArgumentException extends \\InvalidArgumentException implements Exception, \\Psr\\SimpleCache\\InvalidArgumentException {}",
-        "namespace WxRedis; class InvalidArgumentException extends \\InvalidArgumentException implements Exception {}",
     },
 };
 
+/* Interned once at MINIT, so a declaration allocates no strings for them
+ * (releasing an interned string is a no-op, so the engine may "free" them
+ * with the class). */
+typedef struct {
+    zend_string *name, *lc_name;
+    zend_string *parent, *lc_parent;
+    zend_string *own, *lc_own;
+    zend_string *psr, *lc_psr;
+} wx_bridge_names_t;
+
+static wx_bridge_names_t wx_names[WX_BRIDGE_COUNT];
+static zend_string *wx_bridge_filename;
+
 static zend_class_entry *(*wx_prev_autoload)(zend_string *name, zend_string *lc_name);
+
+static void wx_bridge_intern(const char *s, zend_string **name, zend_string **lc)
+{
+    size_t len = strlen(s);
+    char *low = zend_str_tolower_dup(s, len);
+
+    *name = zend_string_init_interned(s, len, 1);
+    *lc = zend_string_init_interned(low, len, 1);
+    efree(low);
+}
+
+static void wx_bridge_add_iface(zend_class_entry *ce, zend_string *name, zend_string *lc)
+{
+    ce->interface_names[ce->num_interfaces].name = name;
+    ce->interface_names[ce->num_interfaces].lc_name = lc;
+    ce->num_interfaces++;
+}
 
 static zend_class_entry *wx_bridge_declare(wx_bridge_class_t which)
 {
-    const wx_bridge_entry_t *e = &wx_bridge[which];
-    zend_string *iface = zend_string_init(e->psr_iface, strlen(e->psr_iface), 0);
-    zend_class_entry *ice = zend_lookup_class(iface); /* may run composer's autoloader */
-    const char *code;
+    const wx_bridge_names_t *n = &wx_names[which];
+    zend_class_entry *ice = zend_lookup_class_ex(n->psr, n->lc_psr, 0); /* may run composer's autoloader */
+    zend_class_entry *ce, *linked;
+    zval *zv;
+    bool psr;
 
-    zend_string_release(iface);
     if (EG(exception)) {
         return NULL;
     }
-    code = (ice && (ice->ce_flags & ZEND_ACC_INTERFACE)) ? e->decl_psr : e->decl_plain;
-    if (zend_eval_stringl((char *) code, strlen(code), NULL, "wxredis PSR bridge") == FAILURE) {
+    /* The autoloader may have declared it meanwhile (a user class_alias). */
+    if ((zv = zend_hash_find(EG(class_table), n->lc_name))) {
+        return Z_PTR_P(zv);
+    }
+    psr = ice && (ice->ce_flags & ZEND_ACC_INTERFACE);
+
+    /* What the compiler makes of "class Cache extends CacheBase implements
+     * CacheInterface {}": an unlinked user class in the request's arena. */
+    ce = zend_arena_alloc(&CG(arena), sizeof(zend_class_entry));
+    memset(ce, 0, sizeof(*ce));
+    ce->type = ZEND_USER_CLASS;
+    ce->name = n->name;
+    zend_initialize_class_data(ce, 1);
+    ce->ce_flags |= ZEND_ACC_TOP_LEVEL;
+    ce->info.user.filename = wx_bridge_filename;
+    ce->parent_name = n->parent;
+    if (n->own || psr) {
+        ce->interface_names = emalloc(sizeof(zend_class_name) * 2);
+        if (n->own) {
+            wx_bridge_add_iface(ce, n->own, n->lc_own);
+        }
+        if (psr) {
+            wx_bridge_add_iface(ce, n->psr, n->lc_psr);
+        }
+    }
+
+    /* In the class table while linking, as a declared class is. */
+    zend_hash_add_new_ptr(EG(class_table), n->lc_name, ce);
+    linked = zend_do_link_class(ce, n->lc_parent, n->lc_name);
+    if (!linked) {
+        /* exception pending; the table's destructor frees the class */
+        zend_hash_del(EG(class_table), n->lc_name);
         return NULL;
     }
-    return zend_hash_str_find_ptr(EG(class_table), e->lc_name, strlen(e->lc_name));
+    return linked;
 }
 
 static zend_class_entry *wx_autoload(zend_string *name, zend_string *lc_name)
 {
     int i;
     for (i = 0; i < WX_BRIDGE_COUNT; i++) {
-        if (zend_string_equals_cstr(lc_name, wx_bridge[i].lc_name, strlen(wx_bridge[i].lc_name))) {
+        if (zend_string_equals(lc_name, wx_names[i].lc_name)) {
             return wx_bridge_declare((wx_bridge_class_t) i);
         }
     }
@@ -82,8 +146,7 @@ static zend_class_entry *wx_autoload(zend_string *name, zend_string *lc_name)
 
 zend_class_entry *wx_bridge_class(wx_bridge_class_t which)
 {
-    const wx_bridge_entry_t *e = &wx_bridge[which];
-    zend_class_entry *ce = zend_hash_str_find_ptr(EG(class_table), e->lc_name, strlen(e->lc_name));
+    zend_class_entry *ce = zend_hash_find_ptr(EG(class_table), wx_names[which].lc_name);
     if (ce) {
         return ce;
     }
@@ -92,6 +155,21 @@ zend_class_entry *wx_bridge_class(wx_bridge_class_t which)
 
 void wx_bridge_startup(void)
 {
+    int i;
+
+    for (i = 0; i < WX_BRIDGE_COUNT; i++) {
+        const wx_bridge_entry_t *e = &wx_bridge[i];
+        wx_bridge_names_t *n = &wx_names[i];
+        wx_bridge_intern(e->name, &n->name, &n->lc_name);
+        wx_bridge_intern(e->parent, &n->parent, &n->lc_parent);
+        wx_bridge_intern(e->psr_iface, &n->psr, &n->lc_psr);
+        if (e->own_iface) {
+            wx_bridge_intern(e->own_iface, &n->own, &n->lc_own);
+        }
+    }
+    /* what ReflectionClass::getFileName() says, as under eval before */
+    wx_bridge_filename = zend_string_init_interned("wxredis PSR bridge", sizeof("wxredis PSR bridge") - 1, 1);
+
     /* SPL (a required dependency, so already started) installed its
      * autoloader in zend_autoload; we go in front of it. */
     wx_prev_autoload = zend_autoload;

@@ -144,6 +144,23 @@ static zend_result wx_codec_php_in_php(const wx_codec_t *codec, zend_string *key
     return wx_codec_unserialize(codec, key, (const char *) inner, inner_len, out);
 }
 
+/* The ErrorException EH_THROW made of unserialize's warning becomes the
+ * CacheException (same message) callers have always seen as the cause. */
+static ZEND_COLD void wx_codec_warning_to_cache(void)
+{
+    zend_object *e = EG(exception);
+    zval rv;
+    zend_string *msg;
+
+    if (e->ce != zend_ce_error_exception) {
+        return; /* thrown by user code (__unserialize...): keep it */
+    }
+    msg = zval_get_string(zend_read_property_ex(e->ce, e, ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv));
+    zend_clear_exception();
+    wx_throw_cache(0, "%s", ZSTR_VAL(msg));
+    zend_string_release(msg);
+}
+
 /* Unserialize bytes already known to be well-formed PHP serialize syntax.
  * Remaining failures (a class refusing __unserialize, depth limits) turn
  * into CacheException, never a warning. */
@@ -151,16 +168,16 @@ static zend_result wx_codec_unserialize(const wx_codec_t *codec, zend_string *ke
                                         const char *buf, size_t len, zval *out)
 {
     zend_error_handling eh;
-    zend_class_entry *ce = wx_bridge_class(WX_BRIDGE_CACHE_EXCEPTION);
 
-    if (!ce) {
-        return FAILURE;
-    }
+    /* A warning becomes an ErrorException (internal: declaring
+     * CacheException would cost every successful read); made a
+     * CacheException below only when something failed. */
     ZVAL_UNDEF(out);
-    zend_replace_error_handling(EH_THROW, ce, &eh);
+    zend_replace_error_handling(EH_THROW, zend_ce_error_exception, &eh);
     php_unserialize_with_options(out, buf, len, codec->unserialize_options, "WxRedis\\Cache::get");
     zend_restore_error_handling(&eh);
     if (EG(exception)) {
+        wx_codec_warning_to_cache();
         /* say which key, keep the cause (a class's __unserialize, depth
          * limit, missing enum...) as the previous exception */
         zval_ptr_dtor(out);
