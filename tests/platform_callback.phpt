@@ -139,7 +139,7 @@ TypeError(0): WxRedis\OpenPlatform::handleCallback(): Argument #3 ($handler) mus
 -- bad pushes change nothing
 WxRedis\CryptException(-40001): %s
 WxRedis\CryptException(-40001): the query string has no nonce parameter (is this an encrypted push?)
-WxRedis\CryptException(-40002): callback body has no <Encrypt> element under <xml>
+WxRedis\CryptException(-40002): callback body: the envelope has no Encrypt value (at byte 27)
 WxRedis\CryptException(-40002): callback body: %s
 WxRedis\CryptException(-40002): callback body: %s
 WxRedis\CryptException(-40002): component_verify_ticket push without <ComponentVerifyTicket>

@@ -4,7 +4,7 @@
  * (core/wx_wechat.h), then hand the message to the application's handler.
  */
 #include "platform.h"
-#include "php/message_crypt.h"
+#include "php/crypt/message_crypt.h"
 
 #include <time.h>
 
