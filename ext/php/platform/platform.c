@@ -129,6 +129,7 @@ ZEND_METHOD(WxRedis_OpenPlatform, getVerifyTicket)
 
 ZEND_METHOD(WxRedis_OpenPlatform, setVerifyTicket)
 {
+    bool stored;
     wx_cache_obj_t *c;
     wx_op_t *op;
     zend_string *ticket;
@@ -143,7 +144,7 @@ ZEND_METHOD(WxRedis_OpenPlatform, setVerifyTicket)
         zend_argument_value_error(1, "must not be empty");
         RETURN_THROWS();
     }
-    if (wx_op_store_ticket(op, c, ticket, 0) == FAILURE) {
+    if (wx_op_store_ticket(op, c, ticket, (zend_long) wx_wechat_ticket_ttl(0), &stored) == FAILURE) {
         RETURN_THROWS();
     }
 }

@@ -52,18 +52,22 @@ zend_result wx_op_get_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string **ticke
     return rc;
 }
 
-/* The ticket, when it came, and the end of a failed token refresh's
- * back-off (a new ticket is worth trying at once), in one round trip. */
-zend_result wx_op_store_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string *ticket, zend_long age)
+/* The ticket, kept only if no newer one is stored (its expiry is its
+ * CreateTime plus a constant, so the longer-lived is the newer: one
+ * compare-and-set script on the ticket key); then when it came and the
+ * end of a failed token refresh's back-off (a new ticket is worth trying
+ * at once). */
+zend_result wx_op_store_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string *ticket, zend_long secs, bool *stored)
 {
-    zend_long secs = (zend_long) wx_wechat_ticket_ttl((long) age);
-    zend_string *key, *at_key, *lock_key, *v_ticket, *v_at = NULL;
-    wx_argv_t cmds[3];
-    redisReply *replies[3];
+    zend_string *key, *at_key, *lock_key, *v_ticket, *v_at = NULL, *v_secs = NULL;
+    wx_argv_t cmds[2];
+    redisReply *replies[2];
     zend_result rc = FAILURE;
+    zend_long set = 0;
     zval now;
 
-    if (secs == 0) {
+    *stored = false;
+    if (secs <= 0) {
         return SUCCESS;   /* a push delayed for hours: nearly expired, keep what we have */
     }
     key = wx_op_key(op, c, WX_KEY_VERIFY_TICKET, NULL, NULL);
@@ -71,18 +75,25 @@ zend_result wx_op_store_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string *tick
     lock_key = wx_op_key(op, c, WX_KEY_COMPONENT_LOCK, NULL, NULL);
     ZVAL_LONG(&now, (zend_long) time(NULL));
     if ((v_ticket = wx_op_encode_str(ticket, key)) != NULL && (v_at = wx_op_encode(&now, at_key)) != NULL) {
-        wx_op_argv_init(cmds, 3);
-        wx_argv_add_cstr(&cmds[0], "SET"); wx_argv_add_zstr(&cmds[0], key); wx_argv_add_zstr(&cmds[0], v_ticket);
-        wx_argv_add_cstr(&cmds[0], "EX"); wx_argv_add_long(&cmds[0], secs);
-        wx_argv_add_cstr(&cmds[1], "SET"); wx_argv_add_zstr(&cmds[1], at_key); wx_argv_add_zstr(&cmds[1], v_at);
-        wx_argv_add_cstr(&cmds[1], "EX"); wx_argv_add_long(&cmds[1], WX_WECHAT_STORED_AT_TTL);
-        wx_argv_add_cstr(&cmds[2], "EVAL"); wx_argv_add_cstr(&cmds[2], WX_LOCK_LUA_DELETE_ERROR); wx_argv_add_cstr(&cmds[2], "1");
-        wx_argv_add_zstr(&cmds[2], lock_key);
-        if (wx_op_redis(c, cmds, 3, replies) == SUCCESS) {
-            wx_op_free_replies(replies, 3);
+        v_secs = zend_long_to_str(secs);
+        if (wx_op_eval(c, WX_LOCK_LUA_SET_IF_NEWER, key, v_ticket, v_secs, NULL, &set) == SUCCESS) {
+            rc = SUCCESS;
+            *stored = set == 1;
+        }
+    }
+    if (rc == SUCCESS && *stored) {
+        rc = FAILURE;
+        wx_op_argv_init(cmds, 2);
+        wx_argv_add_cstr(&cmds[0], "SET"); wx_argv_add_zstr(&cmds[0], at_key); wx_argv_add_zstr(&cmds[0], v_at);
+        wx_argv_add_cstr(&cmds[0], "EX"); wx_argv_add_long(&cmds[0], WX_WECHAT_STORED_AT_TTL);
+        wx_argv_add_cstr(&cmds[1], "EVAL"); wx_argv_add_cstr(&cmds[1], WX_LOCK_LUA_DELETE_ERROR); wx_argv_add_cstr(&cmds[1], "1");
+        wx_argv_add_zstr(&cmds[1], lock_key);
+        if (wx_op_redis(c, cmds, 2, replies) == SUCCESS) {
+            wx_op_free_replies(replies, 2);
             rc = SUCCESS;
         }
     }
+    if (v_secs) zend_string_release(v_secs);
     if (v_ticket) zend_string_release(v_ticket);
     if (v_at) zend_string_release(v_at);
     zend_string_release(key);
