@@ -7,6 +7,7 @@
 #include "php/crypt/message_crypt.h"
 
 #include <time.h>
+#include <sys/time.h>
 
 /* Verify and decrypt a push; the plaintext XML or NULL with CryptException. */
 static zend_string *wx_op_decrypt_push(wx_op_t *op, HashTable *query, zend_string *body)
@@ -45,7 +46,7 @@ static zend_result wx_op_on_ticket(wx_op_t *op, wx_cache_obj_t *c, const wx_xml_
     const wx_xml_node_t *created = wx_xml_child(msg, "CreateTime");
     bool stored;
     int dated;
-    zend_long secs;
+    zend_long secs, px;
     zend_result rc;
 
     if (!ticket) {
@@ -53,9 +54,15 @@ static zend_result wx_op_on_ticket(wx_op_t *op, wx_cache_obj_t *c, const wx_xml_
     }
     /* the lifetime runs from CreateTime; without a usable one the ticket
      * only bridges the gap to the next push, and never beats a dated one */
+    struct timeval now;
+
+    gettimeofday(&now, NULL);
     secs = (zend_long) wx_wechat_push_ticket_ttl(created ? created->text : NULL, created ? created->text_len : 0,
-                                                 (long) time(NULL), &dated);
-    rc = wx_op_store_ticket(op, c, ticket, secs, &stored);
+                                                 (long) now.tv_sec, &dated);
+    /* a dated ticket expires at CreateTime + its lifetime to the
+     * millisecond, whenever it is handled: equal CreateTimes compare equal */
+    px = secs * 1000 - (dated && secs > 0 ? (zend_long) (now.tv_usec / 1000) : 0);
+    rc = wx_op_store_ticket(op, c, ticket, px, &stored);
     zend_string_release(ticket);
     return rc;
 }

@@ -144,7 +144,7 @@ ZEND_METHOD(WxRedis_OpenPlatform, setVerifyTicket)
         zend_argument_value_error(1, "must not be empty");
         RETURN_THROWS();
     }
-    if (wx_op_store_ticket(op, c, ticket, (zend_long) wx_wechat_ticket_ttl(0), &stored) == FAILURE) {
+    if (wx_op_store_ticket(op, c, ticket, (zend_long) wx_wechat_ticket_ttl(0) * 1000, &stored) == FAILURE) {
         RETURN_THROWS();
     }
 }

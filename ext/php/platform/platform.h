@@ -190,9 +190,9 @@ zend_string *wx_op_single_flight(wx_op_t *op, wx_cache_obj_t *c, const wx_op_fli
 /* ----------------------------------------------------------- tickets.c */
 
 zend_result wx_op_get_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string **ticket);
-/* Store a ticket for secs seconds (<= 0: not at all) unless the stored
+/* Store a ticket for px milliseconds (<= 0: not at all) unless the stored
  * one lives longer, i.e. is newer; *stored says whether it was. */
-zend_result wx_op_store_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string *ticket, zend_long secs, bool *stored);
+zend_result wx_op_store_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string *ticket, zend_long px, bool *stored);
 /* Ask WeChat for a ticket push (rate-limited across servers) and say what
  * happened in buf. Never throws; keeps a pending exception. */
 void        wx_op_request_push(wx_op_t *op, wx_cache_obj_t *c, char *buf, size_t buflen);

@@ -57,9 +57,9 @@ zend_result wx_op_get_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string **ticke
  * compare-and-set script on the ticket key); then when it came and the
  * end of a failed token refresh's back-off (a new ticket is worth trying
  * at once). */
-zend_result wx_op_store_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string *ticket, zend_long secs, bool *stored)
+zend_result wx_op_store_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string *ticket, zend_long px, bool *stored)
 {
-    zend_string *key, *at_key, *lock_key, *v_ticket, *v_at = NULL, *v_secs = NULL;
+    zend_string *key, *at_key, *lock_key, *v_ticket, *v_at = NULL, *v_px = NULL;
     wx_argv_t cmds[2];
     redisReply *replies[2];
     zend_result rc = FAILURE;
@@ -67,7 +67,7 @@ zend_result wx_op_store_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string *tick
     zval now;
 
     *stored = false;
-    if (secs <= 0) {
+    if (px <= 0) {
         return SUCCESS;   /* a push delayed for hours: nearly expired, keep what we have */
     }
     key = wx_op_key(op, c, WX_KEY_VERIFY_TICKET, NULL, NULL);
@@ -75,8 +75,8 @@ zend_result wx_op_store_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string *tick
     lock_key = wx_op_key(op, c, WX_KEY_COMPONENT_LOCK, NULL, NULL);
     ZVAL_LONG(&now, (zend_long) time(NULL));
     if ((v_ticket = wx_op_encode_str(ticket, key)) != NULL && (v_at = wx_op_encode(&now, at_key)) != NULL) {
-        v_secs = zend_long_to_str(secs);
-        if (wx_op_eval(c, WX_LOCK_LUA_SET_IF_NEWER, key, v_ticket, v_secs, NULL, &set) == SUCCESS) {
+        v_px = zend_long_to_str(px);
+        if (wx_op_eval(c, WX_LOCK_LUA_SET_IF_NEWER, key, v_ticket, v_px, NULL, &set) == SUCCESS) {
             rc = SUCCESS;
             *stored = set == 1;
         }
@@ -93,7 +93,7 @@ zend_result wx_op_store_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string *tick
             rc = SUCCESS;
         }
     }
-    if (v_secs) zend_string_release(v_secs);
+    if (v_px) zend_string_release(v_px);
     if (v_ticket) zend_string_release(v_ticket);
     if (v_at) zend_string_release(v_at);
     zend_string_release(key);
