@@ -205,7 +205,8 @@ interface Exception extends \Throwable
 /**
  * The wire format of WxRedis\Cache, for tools (wxredis-doctor) and for code
  * that reads or writes Redis without the cache: the same detection,
- * encoding and decoding the cache uses.
+ * encoding and decoding the cache uses; and the table of the keys
+ * EasyWeChat and wxredis use (describeKey(), keys()).
  */
 final class Format
 {
@@ -248,6 +249,38 @@ final class Format
      * @throws InvalidArgumentException $allowedClasses is neither a bool nor a list of class names
      */
     public static function decode(string $bytes, bool $legacyFormats = false, array|bool $allowedClasses = true, string $key = ""): mixed {}
+
+    /**
+     * What $key is, when it is one of the keys EasyWeChat (6 or 4.x/5.x)
+     * or wxredis keep WeChat Open Platform credentials under, else null.
+     * The row of keys() for it, plus: prefix (the bytes before the name),
+     * name (the rest), component_app_id, authorizer_app_id and digest (the
+     * md5 field), each null when the key has none.
+     *
+     * With $prefix "" the cache prefix is not known: any bytes before a
+     * known name count as the prefix, the longest name winning (so
+     * "easywechat.open_platform.verify_ticket.X" is EasyWeChat 4's ticket).
+     * With a $prefix, a key under it must be $prefix and the name exactly;
+     * refresh tokens, which live outside any prefix, must be the name alone.
+     */
+    public static function describeKey(string $key, string $prefix = ""): ?array {}
+
+    /**
+     * The one table of those keys, in a stable order: for each, role
+     * ("ticket", "component_token", "authorizer_token", "refresh_token",
+     * "ticket_stored_at", "push_ticket_requested", "component_lock",
+     * "authorizer_lock", "token_4x"), pattern (with {componentAppId},
+     * {authorizerAppId}, {md5(refreshToken)} or {md5(credentials)}), owner
+     * ("easywechat" or "wxredis"), layout ("easywechat6", "easywechat4",
+     * "wxredis"), written (whether wxredis writes it), in_prefix (false:
+     * outside the cache prefix), value ("string", "int", "lock", "array"),
+     * what (the value in words), ttl (the policy: "none", "fixed",
+     * "expires_in", "ticket", "lock"), ttl_seconds (the TTL, the cut from
+     * expires_in, the longest ticket TTL or the error hold of a lock; null
+     * for none), easywechat_ttl (what EasyWeChat writes instead, or null)
+     * and ttl_text (the policy in words).
+     */
+    public static function keys(): array {}
 }
 
 /**
@@ -358,19 +391,22 @@ final class MessageCrypt
  * shared by every server through Redis.
  *
  * Keys and values are EasyWeChat 6's, written through the given cache (its
- * prefix, its wire format), so EasyWeChat and this class can share one Redis:
- *   open_platform.verify_ticket.{componentAppId}
- *   open_platform.component_access_token.{componentAppId}       (TTL expires_in - 100)
- *   open-platform.authorizer_access_token.{authorizerAppId}.{md5(refreshToken)}
- *                                                               (TTL expires_in - 500)
- * Authorizer refresh tokens are kept without expiry outside the prefix, under
- * wxredis:authorizer_refresh_token:{componentAppId}:{authorizerAppId}.
+ * prefix, its wire format), so EasyWeChat and this class can share one
+ * Redis; refresh tokens are kept without expiry outside the prefix.
+ * WxRedis\Format::keys() lists every key, its role and TTL policy.
  *
  * Tokens are refreshed by one process at a time across all servers (a Redis
  * lock); the others wait for its result instead of calling WeChat.
  */
 class OpenPlatform
 {
+    /**
+     * Code of the WxRedis\InvalidArgumentException thrown for an invalid
+     * config (a key missing, unknown or ill-typed) or an app id that cannot
+     * be part of a key (in the config, an argument or an answer of WeChat).
+     */
+    public const ERROR_CONFIG = 32;
+
     /**
      * Code of the WxRedis\InvalidArgumentException thrown when no refresh
      * token is stored for an authorizer (it never authorized, or revoked).
@@ -379,9 +415,11 @@ class OpenPlatform
 
     /**
      * $config: app_id, secret, token, aes_key (required); previous_aes_key,
-     * api_base (default https://api.weixin.qq.com), http_timeout (5.0 s),
-     * refresh_margin (300 s), lock_timeout (10.0 s). Anything else, missing
-     * or ill-typed throws WxRedis\InvalidArgumentException naming the key.
+     * api_base (default https://api.weixin.qq.com), http_timeout (5.0 s, for
+     * each WeChat call as a whole), refresh_margin (300 s), lock_timeout
+     * (10.0 s). Anything else, missing
+     * or ill-typed throws WxRedis\InvalidArgumentException naming the key
+     * (code ERROR_CONFIG).
      *
      * @param array{app_id: string, secret: string, token: string, aes_key: string, previous_aes_key?: string|null, api_base?: string, http_timeout?: int|float, refresh_margin?: int|float, lock_timeout?: int|float} $config
      * @throws InvalidArgumentException a key that is unknown, missing or ill-typed, named in the message (Cache::ERROR_ARGUMENT)
