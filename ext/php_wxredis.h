@@ -51,20 +51,12 @@ void wx_message_crypt_register(void);
 void wx_format_register(void);
 void wx_open_platform_register(void);
 
-/* Kept until OpenPlatform and Format include what they use (and
- * OpenPlatform uses store.h instead of the five wx_cache_* calls, see
- * php/cache/compat.c): the lead removes this block after merging both
- * halves of issue 8. */
+/* Kept until Format (php/format.c) includes what it uses. */
 #include "php/exceptions.h"
 #include "php/bridge.h"
 #include "php/codec.h"
 #include "php/pool.h"
 #include "php/cache/errors.h"
 #include "php/cache/store.h"
-wx_cache_obj_t    *wx_cache_fetch(zval *zv);
-redisReply        *wx_cache_command(wx_cache_obj_t *c, int argc, const char **argv, const size_t *lens);
-zend_result        wx_cache_pipeline(wx_cache_obj_t *c, const wx_conn_cmd_t *cmds, size_t n, redisReply **replies);
-zend_string       *wx_cache_prefix(const wx_cache_obj_t *c);
-const wx_codec_t  *wx_cache_codec(const wx_cache_obj_t *c);
 
 #endif

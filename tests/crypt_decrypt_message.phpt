@@ -84,13 +84,13 @@ wrong msg_signature: -40001 msg_signature mismatch: got 'aaaaaaaaaaaaaaaaaaaaaaa
 other nonce: -40001 msg_signature mismatch: got '%x' (40 bytes), which is not the SHA-1 of the token, timestamp, nonce and Encrypt
 empty query ($_GET of a plain-mode request): -40001 the query string has no msg_signature parameter (is this an encrypted push?)
 -- -40002: the body
-empty body: -40002 callback body: XML is empty
-not XML: -40002 callback body: malformed XML at line 1: Document is empty
-truncated XML: -40002 callback body: malformed XML at line 3: Couldn't find end of Start Tag Encry
-no Encrypt: -40002 callback body has no <Encrypt> element under <xml>
-Encrypt nested deeper: -40002 callback body has no <Encrypt> element under <xml>
-DOCTYPE: -40002 callback body: XML with a DOCTYPE is refused (no DTDs or entities are accepted)
-XXE: -40002 callback body: XML with a DOCTYPE is refused (no DTDs or entities are accepted)
+empty body: -40002 callback body: the envelope is empty (at byte 0)
+not XML: -40002 callback body: the envelope has text outside its fields (at byte 0)
+truncated XML: -40002 callback body: the envelope ends early (truncated?) (at byte 60)
+no Encrypt: -40002 callback body: the envelope has an element other than ToUserName, AppId, Encrypt and AgentID (at byte 33)
+Encrypt nested deeper: -40002 callback body: the envelope has an element other than ToUserName, AppId, Encrypt and AgentID (at byte 6)
+DOCTYPE: -40002 callback body: the envelope has a comment, processing instruction or DOCTYPE (at byte 0)
+XXE: -40002 callback body: the envelope has a comment, processing instruction or DOCTYPE (at byte 0)
 -- the order of checks: signature before decryption
 damaged Encrypt, old signature: -40001 msg_signature mismatch: got '%x' (40 bytes), which is not the SHA-1 of the token, timestamp, nonce and Encrypt
 damaged Encrypt, its own signature: -40007 ciphertext is %d bytes, not a positive multiple of the 16-byte AES block

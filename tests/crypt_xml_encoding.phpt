@@ -53,6 +53,18 @@ foreach ([false, true] as $internal) {
     // a validly signed push whose decrypted message declares UTF-32
     $push = $ref->push($docs['UTF-32 declared'], '1', '2');
     t('decrypted message in UTF-32', fn() => MessageCrypt::parseXml($c->decryptMessage($push['query'], $push['body'])));
+    // every other envelope encoding, and every document as the decrypted message
+    $push = $ref->push('<xml><n>1</n></xml>', '1', '2');
+    t('decryptMessage, envelope declaring Shift_JIS', fn() => $c->decryptMessage($push['query'],
+        '<?xml version="1.0" encoding="Shift_JIS"?>' . $push['body']));
+    t('decryptMessage, envelope declaring UTF-32', fn() => $c->decryptMessage($push['query'],
+        '<?xml version="1.0" encoding="UTF-32"?>' . $push['body']));
+    t('decryptMessage, envelope in UTF-16 with BOM', fn() => $c->decryptMessage($push['query'],
+        "\xff\xfe" . utf16le($push['body'])));
+    foreach ($docs as $what => $xml) {
+        $push = $ref->push($xml, '1', '2');
+        t("decryptMessage + parseXml, decrypted $what", fn() => MessageCrypt::parseXml($c->decryptMessage($push['query'], $push['body'])));
+    }
     echo "libxml errors collected: ", count(libxml_get_errors()), "\n";
 }
 
@@ -87,8 +99,18 @@ parseXml, Shift_JIS, bad bytes: -40002 XML declaring encoding "Shift_JIS" is ref
 parseXml, UTF-16 with BOM: -40002 XML with a UTF-16 byte order mark is refused: only UTF-8 is accepted
 parseXml, UTF-16 without BOM: -40002 XML in UTF-16 or UTF-32 (a NUL byte among the first four) is refused: only UTF-8 is accepted
 parseXml, EBCDIC bytes: -40002 XML in EBCDIC is refused: only UTF-8 is accepted
-decryptMessage, envelope in EBCDIC: -40002 callback body: XML declaring encoding "EBCDIC" is refused: only UTF-8 is accepted
+decryptMessage, envelope in EBCDIC: -40002 callback body: the envelope is not UTF-8 (byte order, NUL bytes or declared encoding) (at byte 37)
 decrypted message in UTF-32: -40002 XML declaring encoding "UTF-32" is refused: only UTF-8 is accepted
+decryptMessage, envelope declaring Shift_JIS: -40002 callback body: the envelope is not UTF-8 (byte order, NUL bytes or declared encoding) (at byte 40)
+decryptMessage, envelope declaring UTF-32: -40002 callback body: the envelope is not UTF-8 (byte order, NUL bytes or declared encoding) (at byte 37)
+decryptMessage, envelope in UTF-16 with BOM: -40002 callback body: the envelope is not UTF-8 (byte order, NUL bytes or declared encoding) (at byte 0)
+decryptMessage + parseXml, decrypted EBCDIC declared: -40002 XML declaring encoding "EBCDIC" is refused: only UTF-8 is accepted
+decryptMessage + parseXml, decrypted IBM037 declared: -40002 XML declaring encoding "IBM037" is refused: only UTF-8 is accepted
+decryptMessage + parseXml, decrypted UTF-32 declared: -40002 XML declaring encoding "UTF-32" is refused: only UTF-8 is accepted
+decryptMessage + parseXml, decrypted Shift_JIS, bad bytes: -40002 XML declaring encoding "Shift_JIS" is refused: only UTF-8 is accepted
+decryptMessage + parseXml, decrypted UTF-16 with BOM: -40002 XML with a UTF-16 byte order mark is refused: only UTF-8 is accepted
+decryptMessage + parseXml, decrypted UTF-16 without BOM: -40002 XML in UTF-16 or UTF-32 (a NUL byte among the first four) is refused: only UTF-8 is accepted
+decryptMessage + parseXml, decrypted EBCDIC bytes: -40002 XML in EBCDIC is refused: only UTF-8 is accepted
 libxml errors collected: 0
 -- libxml_use_internal_errors(true)
 parseXml, EBCDIC declared: -40002 XML declaring encoding "EBCDIC" is refused: only UTF-8 is accepted
@@ -98,8 +120,18 @@ parseXml, Shift_JIS, bad bytes: -40002 XML declaring encoding "Shift_JIS" is ref
 parseXml, UTF-16 with BOM: -40002 XML with a UTF-16 byte order mark is refused: only UTF-8 is accepted
 parseXml, UTF-16 without BOM: -40002 XML in UTF-16 or UTF-32 (a NUL byte among the first four) is refused: only UTF-8 is accepted
 parseXml, EBCDIC bytes: -40002 XML in EBCDIC is refused: only UTF-8 is accepted
-decryptMessage, envelope in EBCDIC: -40002 callback body: XML declaring encoding "EBCDIC" is refused: only UTF-8 is accepted
+decryptMessage, envelope in EBCDIC: -40002 callback body: the envelope is not UTF-8 (byte order, NUL bytes or declared encoding) (at byte 37)
 decrypted message in UTF-32: -40002 XML declaring encoding "UTF-32" is refused: only UTF-8 is accepted
+decryptMessage, envelope declaring Shift_JIS: -40002 callback body: the envelope is not UTF-8 (byte order, NUL bytes or declared encoding) (at byte 40)
+decryptMessage, envelope declaring UTF-32: -40002 callback body: the envelope is not UTF-8 (byte order, NUL bytes or declared encoding) (at byte 37)
+decryptMessage, envelope in UTF-16 with BOM: -40002 callback body: the envelope is not UTF-8 (byte order, NUL bytes or declared encoding) (at byte 0)
+decryptMessage + parseXml, decrypted EBCDIC declared: -40002 XML declaring encoding "EBCDIC" is refused: only UTF-8 is accepted
+decryptMessage + parseXml, decrypted IBM037 declared: -40002 XML declaring encoding "IBM037" is refused: only UTF-8 is accepted
+decryptMessage + parseXml, decrypted UTF-32 declared: -40002 XML declaring encoding "UTF-32" is refused: only UTF-8 is accepted
+decryptMessage + parseXml, decrypted Shift_JIS, bad bytes: -40002 XML declaring encoding "Shift_JIS" is refused: only UTF-8 is accepted
+decryptMessage + parseXml, decrypted UTF-16 with BOM: -40002 XML with a UTF-16 byte order mark is refused: only UTF-8 is accepted
+decryptMessage + parseXml, decrypted UTF-16 without BOM: -40002 XML in UTF-16 or UTF-32 (a NUL byte among the first four) is refused: only UTF-8 is accepted
+decryptMessage + parseXml, decrypted EBCDIC bytes: -40002 XML in EBCDIC is refused: only UTF-8 is accepted
 libxml errors collected: 0
 -- PHP's own libxml handlers still work afterwards
 bool(false)

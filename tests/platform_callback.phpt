@@ -35,7 +35,8 @@ $old = wx_emu_control($emu, 'push_event', ['xml' => '<xml><AppId><![CDATA[' . WX
     . (time() - 43000) . '</CreateTime><InfoType><![CDATA[component_verify_ticket]]></InfoType>'
     . '<ComponentVerifyTicket><![CDATA[ticket@@@old]]></ComponentVerifyTicket></xml>']);
 var_dump($p->handleCallback($old['query'], $old['body']), $p->getVerifyTicket() === $t2);
-echo "-- one pushed 2 h ago keeps 9.5 h\n";
+echo "-- one pushed 2 h ago keeps 9.5 h (when no newer one is stored)\n";
+$raw->del($key);
 $late = wx_emu_control($emu, 'push_event', ['xml' => '<xml><AppId>' . WX_PLATFORM_APPID . '</AppId><CreateTime>'
     . (time() - 7200) . '</CreateTime><InfoType>component_verify_ticket</InfoType>'
     . '<ComponentVerifyTicket>ticket@@@late</ComponentVerifyTicket></xml>']);
@@ -119,7 +120,7 @@ bool(true)
 -- a push that left WeChat 12 h ago is not stored over a fresh one
 string(7) "success"
 bool(true)
--- one pushed 2 h ago keeps 9.5 h
+-- one pushed 2 h ago keeps 9.5 h (when no newer one is stored)
 string(7) "success"
 string(13) "ticket@@@late"
 bool(true)
@@ -139,7 +140,7 @@ TypeError(0): WxRedis\OpenPlatform::handleCallback(): Argument #3 ($handler) mus
 -- bad pushes change nothing
 WxRedis\CryptException(-40001): %s
 WxRedis\CryptException(-40001): the query string has no nonce parameter (is this an encrypted push?)
-WxRedis\CryptException(-40002): callback body has no <Encrypt> element under <xml>
+WxRedis\CryptException(-40002): callback body: the envelope has no Encrypt value (at byte 27)
 WxRedis\CryptException(-40002): callback body: %s
 WxRedis\CryptException(-40002): callback body: %s
 WxRedis\CryptException(-40002): component_verify_ticket push without <ComponentVerifyTicket>

@@ -50,6 +50,18 @@ extern "C" {
     "local v = redis.call('get', KEYS[1]) " \
     "if v and string.sub(v, 1, 2) == '" WX_LOCK_ERROR_MARK "' then return redis.call('del', KEYS[1]) end return 0"
 
+/* KEYS[1], ARGV[1] value, ARGV[2] milliseconds: SET key value PX ms
+ * unless the key already lives more than a second longer; returns 1 when
+ * set, else 0. Keeps the newest of values whose expiry is their birth
+ * plus a constant (tickets: CreateTime + 11.5 h, to the millisecond),
+ * atomically and on one key (cluster-safe), so that two servers racing
+ * cannot put an older one back. The second absorbs clock differences
+ * between servers (values of the same second replace each other). A key
+ * without expiry (PTTL -1) is replaced. */
+#define WX_LOCK_LUA_SET_IF_NEWER \
+    "if redis.call('pttl', KEYS[1]) > tonumber(ARGV[2]) + 1000 then return 0 end " \
+    "redis.call('set', KEYS[1], ARGV[1], 'px', ARGV[2]) return 1"
+
 #define WX_LOCK_OWNER_BYTES 16
 #define WX_LOCK_OWNER_HEX   (2 * WX_LOCK_OWNER_BYTES)
 

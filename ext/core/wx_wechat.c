@@ -18,6 +18,29 @@ long wx_wechat_ticket_ttl(long age)
     return ttl >= WX_WECHAT_TICKET_MIN_TTL ? ttl : 0;
 }
 
+long wx_wechat_push_ticket_ttl(const char *create_time, size_t len, long now, int *dated)
+{
+    long t = 0;
+    size_t i;
+
+    *dated = 0;
+    /* 1 to 12 digits and nothing else: no sign, blank or exponent */
+    if (create_time == NULL || len == 0 || len > 12) {
+        return WX_WECHAT_TICKET_UNDATED_TTL;
+    }
+    for (i = 0; i < len; i++) {
+        if (create_time[i] < '0' || create_time[i] > '9') {
+            return WX_WECHAT_TICKET_UNDATED_TTL;
+        }
+        t = t * 10 + (create_time[i] - '0');
+    }
+    if (t == 0 || t > now + WX_WECHAT_CLOCK_SKEW) {
+        return WX_WECHAT_TICKET_UNDATED_TTL;
+    }
+    *dated = 1;
+    return wx_wechat_ticket_ttl(now - t);
+}
+
 /* ---------------------------------------------------------------- APIs */
 
 static const struct {

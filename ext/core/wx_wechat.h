@@ -55,6 +55,19 @@ long wx_wechat_token_ttl(long expires_in, long cut);
  * than WX_WECHAT_TICKET_MIN_TTL, i.e. do not store it. */
 long wx_wechat_ticket_ttl(long age);
 
+/* A ticket push whose CreateTime is missing, not a decimal number, or
+ * more than WX_WECHAT_CLOCK_SKEW in the future is kept this long (one
+ * push period: until the next one), not the full lifetime. */
+#define WX_WECHAT_TICKET_UNDATED_TTL 600
+/* CreateTime up to this far ahead of our clock is taken as now. */
+#define WX_WECHAT_CLOCK_SKEW         300
+
+/* The TTL for a ticket push with CreateTime create_time (len bytes, NULL
+ * when absent) received at unix time now: wx_wechat_ticket_ttl of its age
+ * (0: too old, do not store), or WX_WECHAT_TICKET_UNDATED_TTL with
+ * *dated = 0 when CreateTime is not usable. */
+long wx_wechat_push_ticket_ttl(const char *create_time, size_t len, long now, int *dated);
+
 /* ---------------------------------------------------------------- APIs */
 
 #define WX_WECHAT_API_BASE    "https://api.weixin.qq.com"

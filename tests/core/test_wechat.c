@@ -17,6 +17,22 @@ static void check_lifetimes(void)
     WX_CHECK(wx_wechat_ticket_ttl(41400 - 60) == 60, "exactly the minimum is stored");
     WX_CHECK(wx_wechat_ticket_ttl(41400 - 59) == 0, "under a minute left: not stored");
     WX_CHECK(wx_wechat_ticket_ttl(43200) == 0, "12 h old: not stored");
+    {
+        int dated = -1;
+        long now = 1700000000;
+        WX_CHECK(wx_wechat_push_ticket_ttl("1700000000", 10, now, &dated) == 41400 && dated == 1, "CreateTime now: 11.5 h");
+        WX_CHECK(wx_wechat_push_ticket_ttl("1699996400", 10, now, &dated) == 37800 && dated == 1, "an hour old: 10.5 h");
+        WX_CHECK(wx_wechat_push_ticket_ttl("1700000300", 10, now, &dated) == 41400 && dated == 1, "within the clock skew: fresh");
+        WX_CHECK(wx_wechat_push_ticket_ttl("1700000301", 10, now, &dated) == 600 && dated == 0, "further ahead: undated");
+        WX_CHECK(wx_wechat_push_ticket_ttl("1699956800", 10, now, &dated) == 0 && dated == 1, "12 h old: not stored");
+        WX_CHECK(wx_wechat_push_ticket_ttl(NULL, 0, now, &dated) == 600 && dated == 0, "missing: undated");
+        WX_CHECK(wx_wechat_push_ticket_ttl("", 0, now, &dated) == 600 && dated == 0, "empty: undated");
+        WX_CHECK(wx_wechat_push_ticket_ttl("abc", 3, now, &dated) == 600 && dated == 0, "garbage: undated");
+        WX_CHECK(wx_wechat_push_ticket_ttl("17e8", 4, now, &dated) == 600 && dated == 0, "exponent: undated");
+        WX_CHECK(wx_wechat_push_ticket_ttl("-1", 2, now, &dated) == 600 && dated == 0, "negative: undated");
+        WX_CHECK(wx_wechat_push_ticket_ttl("0", 1, now, &dated) == 600 && dated == 0, "zero: undated");
+        WX_CHECK(wx_wechat_push_ticket_ttl("99999999999999999999", 20, now, &dated) == 600 && dated == 0, "overflow: undated");
+    }
 }
 
 static void check_apis(void)

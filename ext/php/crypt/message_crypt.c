@@ -24,6 +24,7 @@
 #include "php_wxredis.h"
 #include "php/exceptions.h"
 #include "core/wx_crypt.h"
+#include "core/wx_envelope.h"
 #include "core/wx_xml.h"
 #include "message_crypt.h"
 #include "message_crypt_arginfo.h"
@@ -217,8 +218,8 @@ wx_crypt_status_t wx_message_crypt_open_push(wx_crypt_t *crypt, HashTable *query
                                              char **out, size_t *out_len, int *key_used, wx_error_t *err)
 {
     zend_string *sig = NULL, *ts = NULL, *nonce = NULL;
-    wx_xml_node_t *root = NULL;
-    const wx_xml_node_t *enc;
+    wx_envelope_t env;
+    wx_envelope_status_t es;
     wx_crypt_status_t st;
 
     if ((sig = wx_mc_query_param(query, ZEND_STRL("msg_signature"), err)) == NULL
@@ -227,24 +228,20 @@ wx_crypt_status_t wx_message_crypt_open_push(wx_crypt_t *crypt, HashTable *query
         st = (wx_crypt_status_t) err->code;
         goto out;
     }
-    if (wx_message_crypt_parse(ZSTR_VAL(body), ZSTR_LEN(body), &root, err) != WX_CRYPT_OK) {
-        char tmp[WX_ERRMSG_SIZE];
-        memcpy(tmp, err->msg, sizeof(tmp));
-        st = wx_error_set(err, WX_CRYPT_ERR_PARSE_XML, "callback body: %s", tmp);
-        goto out;
-    }
-    /* only Encrypt is read: system pushes carry AppId + Encrypt and no
-     * ToUserName, account messages ToUserName + Encrypt */
-    enc = wx_xml_child(root, "Encrypt");
-    if (enc == NULL) {
-        st = wx_error_set(err, WX_CRYPT_ERR_PARSE_XML,
-                          "callback body has no <Encrypt> element under <%.64s>", root->name);
+    /* The envelope is not signed and the URL is public: read it with the
+     * strict linear scanner, never with libxml2, so that nothing costs
+     * more than one pass before the signature is checked. Only Encrypt is
+     * used; the scan requires ToUserName (account messages) or AppId
+     * (system pushes) beside it. */
+    es = wx_envelope_scan(ZSTR_VAL(body), ZSTR_LEN(body), &env);
+    if (es != WX_ENVELOPE_OK) {
+        st = wx_error_set(err, WX_CRYPT_ERR_PARSE_XML, "callback body: %s (at byte %zu)",
+                          wx_envelope_strerror(es), env.error_offset);
         goto out;
     }
     st = wx_crypt_decrypt_verified(crypt, WX_ZSTR(sig), WX_ZSTR(ts), WX_ZSTR(nonce),
-                                   WX_STR(enc->text, enc->text_len), out, out_len, key_used, err);
+                                   WX_STR(env.encrypt.ptr, env.encrypt.len), out, out_len, key_used, err);
 out:
-    wx_xml_free(root);
     if (sig) zend_string_release(sig);
     if (ts) zend_string_release(ts);
     if (nonce) zend_string_release(nonce);

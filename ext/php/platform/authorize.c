@@ -107,7 +107,7 @@ out:
 zend_result wx_op_forget_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer)
 {
     zend_string *rkey = wx_op_key(op, c, WX_KEY_REFRESH_TOKEN, authorizer, NULL), *tkey = NULL, *refresh = NULL;
-    wx_op_cmd_t cmd = {0};
+    wx_argv_t cmd;
     redisReply *r;
     zend_result rc = FAILURE;
 
@@ -115,11 +115,12 @@ zend_result wx_op_forget_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string 
         /* bytes that are not ours: delete the key anyway */
         zend_clear_exception();
     }
-    WX_OP_ARGS(&cmd, "DEL");
-    WX_OP_ARGZ(&cmd, rkey);
+    wx_argv_init(&cmd);
+    wx_argv_add_cstr(&cmd, "DEL");
+    wx_argv_add_zstr(&cmd, rkey);
     if (refresh) {
         tkey = wx_op_key(op, c, WX_KEY_AUTHORIZER_TOKEN, authorizer, refresh);
-        WX_OP_ARGZ(&cmd, tkey);
+        wx_argv_add_zstr(&cmd, tkey);
     }
     if ((r = wx_op_redis1(c, &cmd)) != NULL) {
         freeReplyObject(r);

@@ -4,9 +4,10 @@
  * (core/wx_wechat.h), then hand the message to the application's handler.
  */
 #include "platform.h"
-#include "php/message_crypt.h"
+#include "php/crypt/message_crypt.h"
 
 #include <time.h>
+#include <sys/time.h>
 
 /* Verify and decrypt a push; the plaintext XML or NULL with CryptException. */
 static zend_string *wx_op_decrypt_push(wx_op_t *op, HashTable *query, zend_string *body)
@@ -41,21 +42,27 @@ static zend_string *wx_op_child_text(const wx_xml_node_t *root, const char *name
 
 static zend_result wx_op_on_ticket(wx_op_t *op, wx_cache_obj_t *c, const wx_xml_node_t *msg, const char *type)
 {
-    zend_string *ticket = wx_op_child_text(msg, "ComponentVerifyTicket", type), *created;
-    zend_long age = 0;
+    zend_string *ticket = wx_op_child_text(msg, "ComponentVerifyTicket", type);
+    const wx_xml_node_t *created = wx_xml_child(msg, "CreateTime");
+    bool stored;
+    int dated;
+    zend_long secs, px;
     zend_result rc;
 
     if (!ticket) {
         return FAILURE;
     }
-    if ((created = wx_op_child_text(msg, "CreateTime", NULL)) != NULL) {
-        zend_long t = ZEND_STRTOL(ZSTR_VAL(created), NULL, 10);
-        if (t > 0) {
-            age = (zend_long) time(NULL) - t;   /* how long the push was on its way */
-        }
-        zend_string_release(created);
-    }
-    rc = wx_op_store_ticket(op, c, ticket, age);
+    /* the lifetime runs from CreateTime; without a usable one the ticket
+     * only bridges the gap to the next push, and never beats a dated one */
+    struct timeval now;
+
+    gettimeofday(&now, NULL);
+    secs = (zend_long) wx_wechat_push_ticket_ttl(created ? created->text : NULL, created ? created->text_len : 0,
+                                                 (long) now.tv_sec, &dated);
+    /* a dated ticket expires at CreateTime + its lifetime to the
+     * millisecond, whenever it is handled: equal CreateTimes compare equal */
+    px = secs * 1000 - (dated && secs > 0 ? (zend_long) (now.tv_usec / 1000) : 0);
+    rc = wx_op_store_ticket(op, c, ticket, px, &stored);
     zend_string_release(ticket);
     return rc;
 }
@@ -95,8 +102,25 @@ static zend_result wx_op_on_unauthorized(wx_op_t *op, wx_cache_obj_t *c, const w
 static zend_result wx_op_dispatch(wx_op_t *op, wx_cache_obj_t *c, const wx_xml_node_t *msg)
 {
     const wx_xml_node_t *type = wx_xml_child(msg, "InfoType");
+    const wx_xml_node_t *appid = wx_xml_child(msg, "AppId");
+    wx_wechat_push_t kind = type ? wx_wechat_push_type(type->text, type->text_len) : WX_WECHAT_PUSH_OTHER;
 
-    switch (type ? wx_wechat_push_type(type->text, type->text_len) : WX_WECHAT_PUSH_OTHER) {
+    /* the signature and the envelope's receiver id say the push was
+     * encrypted for our key; the payload must also be for our platform */
+    if (appid ? !(appid->text_len == ZSTR_LEN(op->app_id) && memcmp(appid->text, ZSTR_VAL(op->app_id), appid->text_len) == 0)
+              : kind != WX_WECHAT_PUSH_OTHER) {
+        if (appid) {
+            wx_throw(wx_ce_CryptException, WX_CRYPT_ERR_VALIDATE_APPID,
+                     "push for AppId \"%.*s\", not this platform's component app id \"%s\": nothing was stored",
+                     (int) MIN(appid->text_len, 64), appid->text, ZSTR_VAL(op->app_id));
+        } else {
+            wx_throw(wx_ce_CryptException, WX_CRYPT_ERR_VALIDATE_APPID,
+                     "%.*s push without <AppId> (this platform's component app id is \"%s\"): nothing was stored",
+                     (int) MIN(type->text_len, 64), type->text, ZSTR_VAL(op->app_id));
+        }
+        return FAILURE;
+    }
+    switch (kind) {
     case WX_WECHAT_PUSH_TICKET:
         return wx_op_on_ticket(op, c, msg, type->text);
     case WX_WECHAT_PUSH_AUTHORIZED:

@@ -41,7 +41,7 @@ static zend_string *wx_op_token_take(wx_op_token_t *t)
  * string count as missing: a token can always be fetched again. */
 static zend_result wx_op_token_read(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f, wx_op_token_t *t)
 {
-    wx_op_cmd_t cmds[2] = {0};
+    wx_argv_t cmds[2];
     redisReply *replies[2];
     zval v;
 
@@ -49,8 +49,9 @@ static zend_result wx_op_token_read(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight
     if (!(t->key = f->kind->token_key(op, c, f))) {
         return FAILURE;
     }
-    WX_OP_ARGS(&cmds[0], "GET");  WX_OP_ARGZ(&cmds[0], t->key);
-    WX_OP_ARGS(&cmds[1], "PTTL"); WX_OP_ARGZ(&cmds[1], t->key);
+    wx_op_argv_init(cmds, 2);
+    wx_argv_add_cstr(&cmds[0], "GET");  wx_argv_add_zstr(&cmds[0], t->key);
+    wx_argv_add_cstr(&cmds[1], "PTTL"); wx_argv_add_zstr(&cmds[1], t->key);
     if (wx_op_redis(c, cmds, 2, replies) == FAILURE) {
         return FAILURE;
     }
@@ -76,11 +77,12 @@ static bool wx_op_token_usable(const wx_op_token_t *t)
 /* SET lock owner NX PX; *taken says whether we got it. */
 static zend_result wx_op_lock(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f, zend_string *owner, bool *taken)
 {
-    wx_op_cmd_t cmd = {0};
+    wx_argv_t cmd;
     redisReply *r;
 
-    WX_OP_ARGS(&cmd, "SET"); WX_OP_ARGZ(&cmd, f->lock_key); WX_OP_ARGZ(&cmd, owner);
-    WX_OP_ARGS(&cmd, "NX"); WX_OP_ARGS(&cmd, "PX"); wx_op_arg_long(&cmd, (zend_long) wx_lock_px(op->lock_timeout));
+    wx_argv_init(&cmd);
+    wx_argv_add_cstr(&cmd, "SET"); wx_argv_add_zstr(&cmd, f->lock_key); wx_argv_add_zstr(&cmd, owner);
+    wx_argv_add_cstr(&cmd, "NX"); wx_argv_add_cstr(&cmd, "PX"); wx_argv_add_long(&cmd, (zend_long) wx_lock_px(op->lock_timeout));
     if (!(r = wx_op_redis1(c, &cmd))) {
         return FAILURE;
     }
@@ -193,12 +195,13 @@ static zend_result wx_op_wait(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f,
     unsigned sleep_us = WX_LOCK_POLL_FIRST_US;
 
     for (;;) {
-        wx_op_cmd_t cmd = {0};
+        wx_argv_t cmd;
         redisReply *r;
         bool gone;
 
-        WX_OP_ARGS(&cmd, "GET");
-        WX_OP_ARGZ(&cmd, f->lock_key);
+        wx_argv_init(&cmd);
+        wx_argv_add_cstr(&cmd, "GET");
+        wx_argv_add_zstr(&cmd, f->lock_key);
         if (!(r = wx_op_redis1(c, &cmd))) {
             return FAILURE;
         }

@@ -12,8 +12,6 @@ zend_string *wx_op_key(wx_op_t *op, wx_cache_obj_t *c, wx_key_id_t id, zend_stri
     const wx_key_def_t *def = wx_keys_def(id);
     wx_key_args_t args = { ZSTR_VAL(op->app_id), ZSTR_LEN(op->app_id), NULL, 0, NULL, 0 };
     char name[WX_KEYS_NAME_MAX], md5[33];
-    zend_string *prefix = def->in_prefix ? wx_op_store_prefix(c) : ZSTR_EMPTY_ALLOC();
-    zend_string *key;
     size_t n;
 
     if (authorizer) {
@@ -33,10 +31,8 @@ zend_string *wx_op_key(wx_op_t *op, wx_cache_obj_t *c, wx_key_id_t id, zend_stri
     /* the app ids were checked on the way in (wx_op_check_appid) */
     n = wx_keys_build(id, &args, name, sizeof(name));
     ZEND_ASSERT(n > 0);
-    key = zend_string_alloc(ZSTR_LEN(prefix) + n, 0);
-    memcpy(ZSTR_VAL(key), ZSTR_VAL(prefix), ZSTR_LEN(prefix));
-    memcpy(ZSTR_VAL(key) + ZSTR_LEN(prefix), name, n + 1);
-    return key;
+    /* the refresh tokens live outside the prefix (EasyWeChat's names) */
+    return def->in_prefix ? wx_store_key(c, name, n) : zend_string_init(name, n, 0);
 }
 
 zend_result wx_op_check_appid(const char *s, size_t len, const char *what)

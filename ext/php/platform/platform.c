@@ -53,7 +53,7 @@ static wx_op_t *wx_op_this(zval *zthis, wx_cache_obj_t **c)
                          ZSTR_VAL(Z_OBJCE_P(zthis)->name));
         return NULL;
     }
-    *c = wx_cache_fetch(&op->cache);
+    *c = wx_store_fetch(&op->cache);
     return *c ? op : NULL;
 }
 
@@ -84,7 +84,7 @@ ZEND_METHOD(WxRedis_OpenPlatform, __construct)
         zend_throw_error(NULL, "Cannot call the constructor twice");
         RETURN_THROWS();
     }
-    if (!wx_cache_fetch(cache) || wx_op_configure(op, config, cache) == FAILURE) {
+    if (!wx_store_fetch(cache) || wx_op_configure(op, config, cache) == FAILURE) {
         RETURN_THROWS();
     }
 }
@@ -129,6 +129,7 @@ ZEND_METHOD(WxRedis_OpenPlatform, getVerifyTicket)
 
 ZEND_METHOD(WxRedis_OpenPlatform, setVerifyTicket)
 {
+    bool stored;
     wx_cache_obj_t *c;
     wx_op_t *op;
     zend_string *ticket;
@@ -143,7 +144,7 @@ ZEND_METHOD(WxRedis_OpenPlatform, setVerifyTicket)
         zend_argument_value_error(1, "must not be empty");
         RETURN_THROWS();
     }
-    if (wx_op_store_ticket(op, c, ticket, 0) == FAILURE) {
+    if (wx_op_store_ticket(op, c, ticket, (zend_long) wx_wechat_ticket_ttl(0) * 1000, &stored) == FAILURE) {
         RETURN_THROWS();
     }
 }

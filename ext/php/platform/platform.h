@@ -11,7 +11,7 @@
  *   flight.c     single flight: one refresh across all servers
  *   api.c        one WeChat call (JSON, errcode -> ApiException)
  *   keys.c       key names, from core/wx_keys.h, under the cache's prefix
- *   store.c      the adapter to the cache's C API: commands, values, scripts
+ *   store.c      values and scripts over the cache's C API (php/cache/store.h)
  *
  * Calls go down this list, never up (flight.c calls back only through the
  * token kind it is given). Failure convention (php/exceptions.h):
@@ -29,6 +29,9 @@
 #include "php.h"
 #include "zend_exceptions.h"
 #include "php_wxredis.h"
+#include "php/exceptions.h"
+#include "php/codec.h"
+#include "php/cache/store.h"
 #include "core/wx_crypt.h"
 #include "core/wx_keys.h"
 #include "core/wx_lock.h"
@@ -69,36 +72,26 @@ static inline wx_op_t *wx_op_from_obj(zend_object *obj)
 
 /* ------------------------------------------------------------- store.c */
 
-/* One Redis command, built in place: up to 8 arguments, numbers formatted
- * into the command's own buffers. */
-typedef struct {
-    const char *argv[8];
-    size_t      lens[8];
-    int         argc;
-    int         nums;
-    char        num[2][24];
-} wx_op_cmd_t;
+/* Commands are built with the cache's wx_argv_t (php/cache/store.h) and
+ * sent on its one command path, wx_store_pipeline: an error reply throws
+ * CacheException and is counted in stats()['errors'] as for the cache. */
 
-void wx_op_arg(wx_op_cmd_t *cmd, const char *s, size_t len);
-void wx_op_arg_long(wx_op_cmd_t *cmd, zend_long n);
-#define WX_OP_ARGZ(cmd, zs) wx_op_arg((cmd), ZSTR_VAL(zs), ZSTR_LEN(zs))
-#define WX_OP_ARGS(cmd, s)  wx_op_arg((cmd), (s), strlen(s))
-
-/* n (<= 4) commands in one round trip. An error reply throws
- * CacheException (and frees every reply); on SUCCESS the caller frees
- * them with wx_op_free_replies. */
-zend_result wx_op_redis(wx_cache_obj_t *c, wx_op_cmd_t *cmds, size_t n, redisReply **replies);
-/* One command: its reply, or NULL with an exception. */
-redisReply *wx_op_redis1(wx_cache_obj_t *c, wx_op_cmd_t *cmd);
+/* wx_argv_init each of n builders. */
+void wx_op_argv_init(wx_argv_t *cmds, size_t n);
+/* n (<= 4) commands in one round trip; frees the builders. An error reply
+ * throws (and frees every reply); on SUCCESS the caller frees them with
+ * wx_op_free_replies. */
+zend_result wx_op_redis(wx_cache_obj_t *c, wx_argv_t *cmds, size_t n, redisReply **replies);
+/* One command (builder freed): its reply, or NULL with an exception. */
+redisReply *wx_op_redis1(wx_cache_obj_t *c, wx_argv_t *cmd);
 void        wx_op_free_replies(redisReply **replies, size_t n);
 
-/* The cache's prefix (keys.c puts it in front of names). */
-zend_string *wx_op_store_prefix(wx_cache_obj_t *c);
 /* The canonical bytes of a value / a string (NULL with an exception). */
 zend_string *wx_op_encode(zval *v, zend_string *key);
 zend_string *wx_op_encode_str(zend_string *s, zend_string *key);
 /* A GET reply decoded: UNDEF when the key is missing; FAILURE when the
- * bytes are not the cache's format. */
+ * bytes are not the cache's format. Unlike wx_store_decode it counts no
+ * hit or miss: the platform's reads are not the cache's stats(). */
 zend_result wx_op_decode(wx_cache_obj_t *c, zend_string *key, redisReply *r, zval *out);
 /* A decoded value as a string (NULL when UNDEF); consumes v. */
 zend_result wx_op_as_string(zend_string *key, zval *v, zend_string **out);
@@ -197,8 +190,9 @@ zend_string *wx_op_single_flight(wx_op_t *op, wx_cache_obj_t *c, const wx_op_fli
 /* ----------------------------------------------------------- tickets.c */
 
 zend_result wx_op_get_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string **ticket);
-/* Store a ticket WeChat pushed age seconds ago (0: now). */
-zend_result wx_op_store_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string *ticket, zend_long age);
+/* Store a ticket for px milliseconds (<= 0: not at all) unless the stored
+ * one lives longer, i.e. is newer; *stored says whether it was. */
+zend_result wx_op_store_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string *ticket, zend_long px, bool *stored);
 /* Ask WeChat for a ticket push (rate-limited across servers) and say what
  * happened in buf. Never throws; keeps a pending exception. */
 void        wx_op_request_push(wx_op_t *op, wx_cache_obj_t *c, char *buf, size_t buflen);

@@ -1,28 +1,18 @@
 /*
- * The adapter between WxRedis\OpenPlatform and the WxRedis\Cache it was
- * given: the only file that calls the cache's C API (wx_cache_pipeline,
- * wx_cache_prefix, wx_cache_codec from php_wxredis.h), so moving to the
- * cache's store API is a change here only. One argv builder, one command
- * helper, and the value operations on top of them.
+ * OpenPlatform's values and scripts in the WxRedis\Cache it was given,
+ * over the cache's C API (php/cache/store.h): the cache's argv builder,
+ * its one command path (error mapping and counting), its codec.
  */
 #include "platform.h"
 
 /* ------------------------------------------------------------ commands */
 
-void wx_op_arg(wx_op_cmd_t *cmd, const char *s, size_t len)
+void wx_op_argv_init(wx_argv_t *cmds, size_t n)
 {
-    ZEND_ASSERT(cmd->argc < (int) (sizeof(cmd->argv) / sizeof(cmd->argv[0])));
-    cmd->argv[cmd->argc] = s;
-    cmd->lens[cmd->argc] = len;
-    cmd->argc++;
-}
-
-void wx_op_arg_long(wx_op_cmd_t *cmd, zend_long n)
-{
-    char *buf;
-    ZEND_ASSERT(cmd->nums < (int) (sizeof(cmd->num) / sizeof(cmd->num[0])));
-    buf = cmd->num[cmd->nums++];
-    wx_op_arg(cmd, buf, (size_t) snprintf(buf, sizeof(cmd->num[0]), ZEND_LONG_FMT, n));
+    size_t i;
+    for (i = 0; i < n; i++) {
+        wx_argv_init(&cmds[i]);
+    }
 }
 
 void wx_op_free_replies(redisReply **replies, size_t n)
@@ -38,44 +28,32 @@ void wx_op_free_replies(redisReply **replies, size_t n)
 
 #define WX_OP_MAX_PIPELINE 4
 
-zend_result wx_op_redis(wx_cache_obj_t *c, wx_op_cmd_t *cmds, size_t n, redisReply **replies)
+zend_result wx_op_redis(wx_cache_obj_t *c, wx_argv_t *cmds, size_t n, redisReply **replies)
 {
     wx_conn_cmd_t cc[WX_OP_MAX_PIPELINE];
+    zend_result rc;
     size_t i;
 
     ZEND_ASSERT(n >= 1 && n <= WX_OP_MAX_PIPELINE);
     for (i = 0; i < n && i < WX_OP_MAX_PIPELINE; i++) {
-        cc[i].argc = cmds[i].argc;
-        cc[i].argv = cmds[i].argv;
-        cc[i].argvlen = cmds[i].lens;
+        cc[i] = wx_argv_cmd(&cmds[i]);
         replies[i] = NULL;
     }
-    if (wx_cache_pipeline(c, cc, i, replies) == FAILURE) {
-        return FAILURE;
-    }
+    rc = wx_store_pipeline(c, cc, i, replies, 0);
     for (i = 0; i < n; i++) {
-        if (replies[i]->type == REDIS_REPLY_ERROR) {
-            wx_throw_cache(WX_CONN_ERR_REPLY, "Redis %s failed: %.*s",
-                           cmds[i].argv[0], (int) replies[i]->len, replies[i]->str);
-            wx_op_free_replies(replies, n);
-            return FAILURE;
-        }
+        wx_argv_free(&cmds[i]);
     }
-    return SUCCESS;
+    return rc;
 }
 
-redisReply *wx_op_redis1(wx_cache_obj_t *c, wx_op_cmd_t *cmd)
+redisReply *wx_op_redis1(wx_cache_obj_t *c, wx_argv_t *cmd)
 {
-    redisReply *r;
-    return wx_op_redis(c, cmd, 1, &r) == SUCCESS ? r : NULL;
+    redisReply *r = wx_store_command(c, cmd);
+    wx_argv_free(cmd);
+    return r;
 }
 
 /* -------------------------------------------------------------- values */
-
-zend_string *wx_op_store_prefix(wx_cache_obj_t *c)
-{
-    return wx_cache_prefix(c);
-}
 
 zend_string *wx_op_encode(zval *v, zend_string *key)
 {
@@ -95,7 +73,7 @@ zend_result wx_op_decode(wx_cache_obj_t *c, zend_string *key, redisReply *r, zva
     if (r->type != REDIS_REPLY_STRING) {
         return SUCCESS;
     }
-    return wx_codec_decode(wx_cache_codec(c), key, r->str, r->len, out);
+    return wx_codec_decode(&c->codec, key, r->str, r->len, out);
 }
 
 zend_result wx_op_as_string(zend_string *key, zval *v, zend_string **out)
@@ -116,14 +94,11 @@ zend_result wx_op_as_string(zend_string *key, zval *v, zend_string **out)
 
 zend_result wx_op_get(wx_cache_obj_t *c, zend_string *key, zval *out)
 {
-    wx_op_cmd_t cmd = {0};
     redisReply *r;
     zend_result rc;
 
     ZVAL_UNDEF(out);
-    WX_OP_ARGS(&cmd, "GET");
-    WX_OP_ARGZ(&cmd, key);
-    if (!(r = wx_op_redis1(c, &cmd))) {
+    if (!(r = wx_store_key_command(c, "GET", key))) {
         return FAILURE;
     }
     rc = wx_op_decode(c, key, r, out);
@@ -141,15 +116,16 @@ zend_result wx_op_get_string(wx_cache_obj_t *c, zend_string *key, zend_string **
 zend_result wx_op_set_string(wx_cache_obj_t *c, zend_string *key, zend_string *value, zend_long ttl)
 {
     zend_string *bytes = wx_op_encode_str(value, key);
-    wx_op_cmd_t cmd = {0};
+    wx_argv_t cmd;
     redisReply *r;
 
     if (!bytes) {
         return FAILURE;
     }
-    WX_OP_ARGS(&cmd, "SET"); WX_OP_ARGZ(&cmd, key); WX_OP_ARGZ(&cmd, bytes);
+    wx_argv_init(&cmd);
+    wx_argv_add_cstr(&cmd, "SET"); wx_argv_add_zstr(&cmd, key); wx_argv_add_zstr(&cmd, bytes);
     if (ttl > 0) {
-        WX_OP_ARGS(&cmd, "EX"); wx_op_arg_long(&cmd, ttl);
+        wx_argv_add_cstr(&cmd, "EX"); wx_argv_add_long(&cmd, ttl);
     }
     r = wx_op_redis1(c, &cmd);
     zend_string_release(bytes);
@@ -163,16 +139,17 @@ zend_result wx_op_set_string(wx_cache_obj_t *c, zend_string *key, zend_string *v
 zend_result wx_op_eval(wx_cache_obj_t *c, const char *script, zend_string *key, zend_string *a1,
                        zend_string *a2, const char *a3, zend_long *result)
 {
-    wx_op_cmd_t cmd = {0};
+    wx_argv_t cmd;
     redisReply *r;
 
-    WX_OP_ARGS(&cmd, "EVAL");
-    WX_OP_ARGS(&cmd, script);
-    WX_OP_ARGS(&cmd, "1");
-    WX_OP_ARGZ(&cmd, key);
-    WX_OP_ARGZ(&cmd, a1);
-    if (a2) WX_OP_ARGZ(&cmd, a2);
-    if (a3) WX_OP_ARGS(&cmd, a3);
+    wx_argv_init(&cmd);
+    wx_argv_add_cstr(&cmd, "EVAL");
+    wx_argv_add_cstr(&cmd, script);
+    wx_argv_add_cstr(&cmd, "1");
+    wx_argv_add_zstr(&cmd, key);
+    wx_argv_add_zstr(&cmd, a1);
+    if (a2) wx_argv_add_zstr(&cmd, a2);
+    if (a3) wx_argv_add_cstr(&cmd, a3);
     if (!(r = wx_op_redis1(c, &cmd))) {
         return FAILURE;
     }

@@ -52,18 +52,22 @@ zend_result wx_op_get_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string **ticke
     return rc;
 }
 
-/* The ticket, when it came, and the end of a failed token refresh's
- * back-off (a new ticket is worth trying at once), in one round trip. */
-zend_result wx_op_store_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string *ticket, zend_long age)
+/* The ticket, kept only if no newer one is stored (its expiry is its
+ * CreateTime plus a constant, so the longer-lived is the newer: one
+ * compare-and-set script on the ticket key); then when it came and the
+ * end of a failed token refresh's back-off (a new ticket is worth trying
+ * at once). */
+zend_result wx_op_store_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string *ticket, zend_long px, bool *stored)
 {
-    zend_long secs = (zend_long) wx_wechat_ticket_ttl((long) age);
-    zend_string *key, *at_key, *lock_key, *v_ticket, *v_at = NULL;
-    wx_op_cmd_t cmds[3] = {0};
-    redisReply *replies[3];
+    zend_string *key, *at_key, *lock_key, *v_ticket, *v_at = NULL, *v_px = NULL;
+    wx_argv_t cmds[2];
+    redisReply *replies[2];
     zend_result rc = FAILURE;
+    zend_long set = 0;
     zval now;
 
-    if (secs == 0) {
+    *stored = false;
+    if (px <= 0) {
         return SUCCESS;   /* a push delayed for hours: nearly expired, keep what we have */
     }
     key = wx_op_key(op, c, WX_KEY_VERIFY_TICKET, NULL, NULL);
@@ -71,17 +75,25 @@ zend_result wx_op_store_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string *tick
     lock_key = wx_op_key(op, c, WX_KEY_COMPONENT_LOCK, NULL, NULL);
     ZVAL_LONG(&now, (zend_long) time(NULL));
     if ((v_ticket = wx_op_encode_str(ticket, key)) != NULL && (v_at = wx_op_encode(&now, at_key)) != NULL) {
-        WX_OP_ARGS(&cmds[0], "SET"); WX_OP_ARGZ(&cmds[0], key); WX_OP_ARGZ(&cmds[0], v_ticket);
-        WX_OP_ARGS(&cmds[0], "EX"); wx_op_arg_long(&cmds[0], secs);
-        WX_OP_ARGS(&cmds[1], "SET"); WX_OP_ARGZ(&cmds[1], at_key); WX_OP_ARGZ(&cmds[1], v_at);
-        WX_OP_ARGS(&cmds[1], "EX"); wx_op_arg_long(&cmds[1], WX_WECHAT_STORED_AT_TTL);
-        WX_OP_ARGS(&cmds[2], "EVAL"); WX_OP_ARGS(&cmds[2], WX_LOCK_LUA_DELETE_ERROR); WX_OP_ARGS(&cmds[2], "1");
-        WX_OP_ARGZ(&cmds[2], lock_key);
-        if (wx_op_redis(c, cmds, 3, replies) == SUCCESS) {
-            wx_op_free_replies(replies, 3);
+        v_px = zend_long_to_str(px);
+        if (wx_op_eval(c, WX_LOCK_LUA_SET_IF_NEWER, key, v_ticket, v_px, NULL, &set) == SUCCESS) {
+            rc = SUCCESS;
+            *stored = set == 1;
+        }
+    }
+    if (rc == SUCCESS && *stored) {
+        rc = FAILURE;
+        wx_op_argv_init(cmds, 2);
+        wx_argv_add_cstr(&cmds[0], "SET"); wx_argv_add_zstr(&cmds[0], at_key); wx_argv_add_zstr(&cmds[0], v_at);
+        wx_argv_add_cstr(&cmds[0], "EX"); wx_argv_add_long(&cmds[0], WX_WECHAT_STORED_AT_TTL);
+        wx_argv_add_cstr(&cmds[1], "EVAL"); wx_argv_add_cstr(&cmds[1], WX_LOCK_LUA_DELETE_ERROR); wx_argv_add_cstr(&cmds[1], "1");
+        wx_argv_add_zstr(&cmds[1], lock_key);
+        if (wx_op_redis(c, cmds, 2, replies) == SUCCESS) {
+            wx_op_free_replies(replies, 2);
             rc = SUCCESS;
         }
     }
+    if (v_px) zend_string_release(v_px);
     if (v_ticket) zend_string_release(v_ticket);
     if (v_at) zend_string_release(v_at);
     zend_string_release(key);
@@ -114,16 +126,20 @@ void wx_op_request_push(wx_op_t *op, wx_cache_obj_t *c, char *buf, size_t buflen
     zend_object *pending = wx_op_stash();
     zend_string *key = wx_op_key(op, c, WX_KEY_PUSH_REQUESTED, NULL, NULL);
     zend_string *bytes;
-    wx_op_cmd_t cmd = {0};
+    wx_argv_t cmd;
     redisReply *r = NULL;
     zval now;
 
     /* SET NX: one server per WX_WECHAT_PUSH_INTERVAL asks */
     ZVAL_LONG(&now, (zend_long) time(NULL));
     bytes = wx_op_encode(&now, key);
-    WX_OP_ARGS(&cmd, "SET"); WX_OP_ARGZ(&cmd, key);
-    if (bytes) WX_OP_ARGZ(&cmd, bytes);
-    WX_OP_ARGS(&cmd, "NX"); WX_OP_ARGS(&cmd, "EX"); wx_op_arg_long(&cmd, WX_WECHAT_PUSH_INTERVAL);
+    wx_argv_init(&cmd);
+    wx_argv_add_cstr(&cmd, "SET"); wx_argv_add_zstr(&cmd, key);
+    if (bytes) wx_argv_add_zstr(&cmd, bytes);
+    wx_argv_add_cstr(&cmd, "NX"); wx_argv_add_cstr(&cmd, "EX"); wx_argv_add_long(&cmd, WX_WECHAT_PUSH_INTERVAL);
+    if (!bytes) {
+        wx_argv_free(&cmd);
+    }
     if (!bytes || !(r = wx_op_redis1(c, &cmd))) {
         snprintf(buf, buflen, "no new push was requested (Redis failed)");
     } else if (r->type == REDIS_REPLY_STATUS) {

@@ -184,7 +184,7 @@ zend_result wx_op_store_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *
     zend_string *v_refresh = wx_op_encode_str(refresh, rkey);
     zend_string *v_expected = expected ? wx_op_encode_str(expected, rkey) : NULL;
     zend_string *v_token = wx_op_encode_str(token, tkey);
-    wx_op_cmd_t cmds[2] = {0};
+    wx_argv_t cmds[2];
     redisReply *replies[2];
     size_t n = 0;
     zend_result rc = FAILURE;
@@ -192,17 +192,18 @@ zend_result wx_op_store_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *
     if (!v_refresh || !v_token || (expected && !v_expected)) {
         goto out;
     }
+    wx_op_argv_init(cmds, 2);
     if (!expected) {
-        WX_OP_ARGS(&cmds[n], "SET"); WX_OP_ARGZ(&cmds[n], rkey); WX_OP_ARGZ(&cmds[n], v_refresh);
+        wx_argv_add_cstr(&cmds[n], "SET"); wx_argv_add_zstr(&cmds[n], rkey); wx_argv_add_zstr(&cmds[n], v_refresh);
         n++;
     } else if (!zend_string_equals(expected, refresh)) {
         /* a refresh racing a re-authorization must not put back an older one */
-        WX_OP_ARGS(&cmds[n], "EVAL"); WX_OP_ARGS(&cmds[n], WX_LOCK_LUA_COMPARE_AND_SET); WX_OP_ARGS(&cmds[n], "1");
-        WX_OP_ARGZ(&cmds[n], rkey); WX_OP_ARGZ(&cmds[n], v_expected); WX_OP_ARGZ(&cmds[n], v_refresh);
+        wx_argv_add_cstr(&cmds[n], "EVAL"); wx_argv_add_cstr(&cmds[n], WX_LOCK_LUA_COMPARE_AND_SET); wx_argv_add_cstr(&cmds[n], "1");
+        wx_argv_add_zstr(&cmds[n], rkey); wx_argv_add_zstr(&cmds[n], v_expected); wx_argv_add_zstr(&cmds[n], v_refresh);
         n++;
     }
-    WX_OP_ARGS(&cmds[n], "SET"); WX_OP_ARGZ(&cmds[n], tkey); WX_OP_ARGZ(&cmds[n], v_token);
-    WX_OP_ARGS(&cmds[n], "EX"); wx_op_arg_long(&cmds[n], ttl);
+    wx_argv_add_cstr(&cmds[n], "SET"); wx_argv_add_zstr(&cmds[n], tkey); wx_argv_add_zstr(&cmds[n], v_token);
+    wx_argv_add_cstr(&cmds[n], "EX"); wx_argv_add_long(&cmds[n], ttl);
     n++;
     if (wx_op_redis(c, cmds, n, replies) == SUCCESS) {
         wx_op_free_replies(replies, n);
