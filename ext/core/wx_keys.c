@@ -106,8 +106,13 @@ char *wx_keys_ttl_text(const wx_key_def_t *def, char *out, size_t cap)
         snprintf(out, cap, "expires_in - %ld", def->ttl_seconds);
         break;
     case WX_KEY_TTL_TICKET:
-        snprintf(out, cap, "%g h from WeChat's push (CreateTime); EasyWeChat 6 writes %ld s",
-                 (double) def->ttl_seconds / 3600, def->easywechat_ttl);
+        /* tenths of hours by hand: %g would follow the C locale's decimal point */
+        if (def->ttl_seconds % 3600 * 10 % 3600 == 0 && def->ttl_seconds % 3600) {
+            snprintf(d, sizeof(d), "%ld.%ld h", def->ttl_seconds / 3600, def->ttl_seconds % 3600 * 10 / 3600);
+        } else {
+            wx_keys_duration(def->ttl_seconds, d, sizeof(d));
+        }
+        snprintf(out, cap, "%s from WeChat's push (CreateTime); EasyWeChat 6 writes %ld s", d, def->easywechat_ttl);
         break;
     case WX_KEY_TTL_LOCK:
         wx_keys_duration(def->ttl_seconds, d, sizeof(d));
