@@ -1,6 +1,7 @@
 /*
- * wx_conn: one synchronous Redis connection, plus DSN parsing and the
- * table of commands that change connection state.
+ * wx_conn: one synchronous Redis connection (wx_conn.c), where and how to
+ * connect (options, DSN, pool key: wx_conn_opts.c) and the table of
+ * commands that change connection state (wx_conn_class.c).
  *
  * Plain C: knows nothing of Zend. The PHP glue (ext/php/pool.c) keeps these
  * per process and hands them to WxRedis\Cache.
