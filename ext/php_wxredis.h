@@ -51,12 +51,5 @@ void wx_message_crypt_register(void);
 void wx_format_register(void);
 void wx_open_platform_register(void);
 
-/* Kept until Format (php/format.c) includes what it uses. */
-#include "php/exceptions.h"
-#include "php/bridge.h"
-#include "php/codec.h"
-#include "php/pool.h"
-#include "php/cache/errors.h"
-#include "php/cache/store.h"
 
 #endif

@@ -10,6 +10,9 @@
 
 #include "php.h"
 #include "../php_wxredis.h"
+#include "php/exceptions.h"
+#include "php/codec.h"
+#include "php/cache/errors.h"
 #include "core/wx_keys.h"
 #include "format_arginfo.h"
 
