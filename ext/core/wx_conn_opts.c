@@ -3,6 +3,7 @@
  * unix:// DSN parser, and the pool key. See wx_conn.h.
  */
 #include "wx_conn.h"
+#include "wx_text.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -62,17 +63,6 @@ int wx_conn_opts_copy(wx_conn_opts_t *dst, const wx_conn_opts_t *src)
     return WX_CONN_OK;
 }
 
-static int wx_conn_dsn_error(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    if (err && errlen) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return WX_CONN_ERR_DSN;
-}
-
 static int wx_conn_hexval(int ch)
 {
     if (ch >= '0' && ch <= '9') return ch - '0';
@@ -105,20 +95,6 @@ static char *wx_conn_pct_decode(const char *s, size_t n)
     return out;
 }
 
-static int wx_conn_parse_uint(const char *s, size_t n, long max, long *out)
-{
-    long v = 0;
-    size_t i;
-    if (n == 0 || n > 10) return -1;
-    for (i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    if (v > max) return -1;
-    *out = v;
-    return 0;
-}
-
 int wx_conn_parse_dsn(wx_conn_opts_t *o, const char *dsn, size_t dsnlen,
                       char *err, size_t errlen)
 {
@@ -127,7 +103,7 @@ int wx_conn_parse_dsn(wx_conn_opts_t *o, const char *dsn, size_t dsnlen,
 
     for (i = 0; i < dsnlen; i++) {
         if (dsn[i] == '\0' || isspace((unsigned char)dsn[i])) {
-            return wx_conn_dsn_error(err, errlen,
+            return wx_text_fail(err, errlen, WX_CONN_ERR_DSN,
                 "DSN must not contain white space or NUL bytes");
         }
     }
@@ -135,7 +111,7 @@ int wx_conn_parse_dsn(wx_conn_opts_t *o, const char *dsn, size_t dsnlen,
     if (dsnlen >= 7 && strncmp(dsn, "unix://", 7) == 0) {
         p = dsn + 7;
         if (p >= end || *p != '/') {
-            return wx_conn_dsn_error(err, errlen,
+            return wx_text_fail(err, errlen, WX_CONN_ERR_DSN,
                 "unix DSN needs an absolute path: unix:///path/to/redis.sock");
         }
         free(o->unix_path);
@@ -145,12 +121,12 @@ int wx_conn_parse_dsn(wx_conn_opts_t *o, const char *dsn, size_t dsnlen,
         return o->unix_path ? WX_CONN_OK : WX_CONN_ERR_OOM;
     }
     if (dsnlen >= 9 && strncmp(dsn, "rediss://", 9) == 0) {
-        return wx_conn_dsn_error(err, errlen,
+        return wx_text_fail(err, errlen, WX_CONN_ERR_DSN,
             "rediss:// (TLS) is not supported by this build (hiredis %s without hiredis_ssl)",
             wx_conn_hiredis_version());
     }
     if (dsnlen < 8 || strncmp(dsn, "redis://", 8) != 0) {
-        return wx_conn_dsn_error(err, errlen,
+        return wx_text_fail(err, errlen, WX_CONN_ERR_DSN,
             "DSN must start with redis:// or unix://");
     }
     p = dsn + 8;
@@ -188,11 +164,11 @@ int wx_conn_parse_dsn(wx_conn_opts_t *o, const char *dsn, size_t dsnlen,
         const char *h = p, *he, *portp = NULL;
         if (p < hostend && *p == '[') {
             const char *rb = memchr(p, ']', (size_t)(hostend - p));
-            if (!rb) return wx_conn_dsn_error(err, errlen, "unclosed '[' in DSN host");
+            if (!rb) return wx_text_fail(err, errlen, WX_CONN_ERR_DSN, "unclosed '[' in DSN host");
             h = p + 1;
             he = rb;
             if (rb + 1 < hostend) {
-                if (rb[1] != ':') return wx_conn_dsn_error(err, errlen, "unexpected text after ']' in DSN host");
+                if (rb[1] != ':') return wx_text_fail(err, errlen, WX_CONN_ERR_DSN, "unexpected text after ']' in DSN host");
                 portp = rb + 2;
             }
         } else {
@@ -200,16 +176,16 @@ int wx_conn_parse_dsn(wx_conn_opts_t *o, const char *dsn, size_t dsnlen,
             he = colon ? colon : hostend;
             if (colon) portp = colon + 1;
         }
-        if (he == h) return wx_conn_dsn_error(err, errlen, "DSN has no host");
+        if (he == h) return wx_text_fail(err, errlen, WX_CONN_ERR_DSN, "DSN has no host");
         for (const char *q = h; q < he; q++) {
             if (!(isalnum((unsigned char)*q) || *q == '.' || *q == '-' || *q == '_' || *q == ':')) {
-                return wx_conn_dsn_error(err, errlen, "invalid character '%c' in DSN host", *q);
+                return wx_text_fail(err, errlen, WX_CONN_ERR_DSN, "invalid character '%c' in DSN host", *q);
             }
         }
         if (portp) {
             long port;
-            if (wx_conn_parse_uint(portp, (size_t)(hostend - portp), 65535, &port) != 0 || port == 0) {
-                return wx_conn_dsn_error(err, errlen, "DSN port must be a number from 1 to 65535");
+            if (wx_text_parse_uint(portp, (size_t)(hostend - portp), 65535, &port) != 0 || port == 0) {
+                return wx_text_fail(err, errlen, WX_CONN_ERR_DSN, "DSN port must be a number from 1 to 65535");
             }
             o->port = (int)port;
         }
@@ -222,15 +198,15 @@ int wx_conn_parse_dsn(wx_conn_opts_t *o, const char *dsn, size_t dsnlen,
 
     if (slash && slash + 1 < end) {
         long db;
-        if (wx_conn_parse_uint(slash + 1, (size_t)(end - slash - 1), INT_MAX, &db) != 0) {
-            return wx_conn_dsn_error(err, errlen, "DSN database must be a number after '/'");
+        if (wx_text_parse_uint(slash + 1, (size_t)(end - slash - 1), INT_MAX, &db) != 0) {
+            return wx_text_fail(err, errlen, WX_CONN_ERR_DSN, "DSN database must be a number after '/'");
         }
         o->database = db;
     }
     return WX_CONN_OK;
 
 bad_escape:
-    return wx_conn_dsn_error(err, errlen, "bad %%-escape in DSN credentials");
+    return wx_text_fail(err, errlen, WX_CONN_ERR_DSN, "bad %%-escape in DSN credentials");
 }
 
 

@@ -8,6 +8,7 @@
  * they are plain base64 (the common case), byte by byte otherwise.
  */
 #include "wx_envelope.h"
+#include "wx_text.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -194,24 +195,6 @@ static int wx_env_pseudo_value(wx_env_t *s, const unsigned char **v, size_t *n)
     return wx_env_quoted(s, v, n);
 }
 
-static int wx_env_caseless(const unsigned char *v, size_t n, const char *lit)
-{
-    size_t i;
-    if (strlen(lit) != n) {
-        return 0;
-    }
-    for (i = 0; i < n; i++) {
-        unsigned char c = v[i];
-        if (c >= 'a' && c <= 'z') {
-            c = (unsigned char)(c - 'a' + 'A');
-        }
-        if (c != (unsigned char)lit[i]) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 /* <?xml version="1.0" (encoding="UTF-8")? (standalone="yes|no")? ?>, in
  * that order as XML wants; s->p is just past "<?xml". */
 static int wx_env_declaration(wx_env_t *s)
@@ -237,7 +220,7 @@ static int wx_env_declaration(wx_env_t *s)
         if (!wx_env_pseudo_value(s, &v, &n)) {
             return 0;
         }
-        if (!wx_env_caseless(v, n, "UTF-8") && !wx_env_caseless(v, n, "UTF8")) {   /* as wx_xml */
+        if (!wx_text_caseless_eq(v, n, "UTF-8") && !wx_text_caseless_eq(v, n, "UTF8")) {   /* as wx_xml */
             return wx_env_fail(s, WX_ENVELOPE_ERR_ENCODING);
         }
         blank = s->p < s->end && wx_env_blank(*s->p);

@@ -2,6 +2,7 @@
  * wx_slots: cluster key slots, the slot map, MOVED/ASK. See wx_slots.h.
  */
 #include "wx_slots.h"
+#include "wx_text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -130,17 +131,6 @@ int wx_slots_apply_moved(wx_slots_map_t *m, unsigned slot, const char *host, int
     return i;
 }
 
-static int wx_slots_fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    va_list ap;
-    if (err && errlen) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
-
 /* One node entry [ip, port, id?, ...]: its index, -2 for an unknown ("?")
  * endpoint, -1 for a malformed one (or no room). */
 static int wx_slots_entry(wx_slots_map_t *m, const redisReply *e, const char *seed_host)
@@ -192,16 +182,16 @@ int wx_slots_build(wx_slots_map_t *m, const redisReply *reply, const char *seed_
     size_t r, j;
     int rc = WX_TOPO_OK;
 
-    if (!reply) return wx_slots_fail(err, errlen, WX_TOPO_ERR_REPLY, "no reply to CLUSTER SLOTS");
+    if (!reply) return wx_text_fail(err, errlen, WX_TOPO_ERR_REPLY, "no reply to CLUSTER SLOTS");
     if (reply->type == REDIS_REPLY_ERROR) {
-        return wx_slots_fail(err, errlen, WX_TOPO_ERR_REPLY_ERROR, "%.*s",
+        return wx_text_fail(err, errlen, WX_TOPO_ERR_REPLY_ERROR, "%.*s",
                              (int)(reply->len > 200 ? 200 : reply->len), reply->str ? reply->str : "");
     }
     if (reply->type != REDIS_REPLY_ARRAY) {
-        return wx_slots_fail(err, errlen, WX_TOPO_ERR_REPLY, "CLUSTER SLOTS did not answer an array");
+        return wx_text_fail(err, errlen, WX_TOPO_ERR_REPLY, "CLUSTER SLOTS did not answer an array");
     }
     t = malloc(sizeof(*t));
-    if (!t) return wx_slots_fail(err, errlen, WX_TOPO_ERR_OOM, "out of memory");
+    if (!t) return wx_text_fail(err, errlen, WX_TOPO_ERR_OOM, "out of memory");
     wx_slots_init(t);
 
     for (r = 0; r < reply->elements; r++) {
@@ -211,23 +201,23 @@ int wx_slots_build(wx_slots_map_t *m, const redisReply *reply, const char *seed_
         if (!e || e->type != REDIS_REPLY_ARRAY || e->elements < 3 ||
             !e->element[0] || e->element[0]->type != REDIS_REPLY_INTEGER ||
             !e->element[1] || e->element[1]->type != REDIS_REPLY_INTEGER) {
-            rc = wx_slots_fail(err, errlen, WX_TOPO_ERR_REPLY, "CLUSTER SLOTS entry %zu is not [from, to, master, ...]", r);
+            rc = wx_text_fail(err, errlen, WX_TOPO_ERR_REPLY, "CLUSTER SLOTS entry %zu is not [from, to, master, ...]", r);
             goto out;
         }
         from = e->element[0]->integer;
         to = e->element[1]->integer;
         if (from < 0 || to < from || to >= WX_SLOTS_COUNT) {
-            rc = wx_slots_fail(err, errlen, WX_TOPO_ERR_REPLY, "CLUSTER SLOTS range %lld-%lld is not within 0-16383", from, to);
+            rc = wx_text_fail(err, errlen, WX_TOPO_ERR_REPLY, "CLUSTER SLOTS range %lld-%lld is not within 0-16383", from, to);
             goto out;
         }
         master = wx_slots_entry(t, e->element[2], seed_host);
         if (master == -1) {
-            rc = wx_slots_fail(err, errlen, WX_TOPO_ERR_REPLY, "CLUSTER SLOTS entry %zu has a malformed master (or too many nodes)", r);
+            rc = wx_text_fail(err, errlen, WX_TOPO_ERR_REPLY, "CLUSTER SLOTS entry %zu has a malformed master (or too many nodes)", r);
             goto out;
         }
         for (s = from; s <= to; s++) {
             if (t->slot_node[s] != -1) {
-                rc = wx_slots_fail(err, errlen, WX_TOPO_ERR_REPLY, "CLUSTER SLOTS lists slot %lld twice", s);
+                rc = wx_text_fail(err, errlen, WX_TOPO_ERR_REPLY, "CLUSTER SLOTS lists slot %lld twice", s);
                 goto out;
             }
         }
@@ -239,7 +229,7 @@ int wx_slots_build(wx_slots_map_t *m, const redisReply *reply, const char *seed_
         for (j = 3; j < e->elements; j++) {
             int rep = wx_slots_entry(t, e->element[j], seed_host);
             if (rep == -1) {
-                rc = wx_slots_fail(err, errlen, WX_TOPO_ERR_REPLY, "CLUSTER SLOTS entry %zu has a malformed replica", r);
+                rc = wx_text_fail(err, errlen, WX_TOPO_ERR_REPLY, "CLUSTER SLOTS entry %zu has a malformed replica", r);
                 goto out;
             }
             if (rep >= 0 && rep != master && !t->nodes[rep].is_master) t->nodes[rep].master = master;

@@ -3,6 +3,7 @@
  * See wx_topology.h.
  */
 #include "wx_topology.h"
+#include "wx_text.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -31,17 +32,6 @@ const char *wx_topo_status_name(wx_topo_status_t s)
     case WX_TOPO_ERR_OOM:          return "out of memory";
     }
     return "unknown";
-}
-
-static int wx_topo_fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    va_list ap;
-    if (err && errlen) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
 }
 
 /* ------------------------------------------------------------------ DSN */
@@ -165,20 +155,6 @@ static int wx_topo_parse_port(const char *s, size_t n, int *port)
     return 0;
 }
 
-static int wx_topo_parse_db(const char *s, size_t n, long *db)
-{
-    long v = 0;
-    size_t i;
-    if (n == 0 || n > 10) return -1;
-    for (i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    if (v > INT_MAX) return -1;
-    *db = v;
-    return 0;
-}
-
 static int wx_topo_host_chars_ok(const char *h, size_t n)
 {
     size_t i;
@@ -295,31 +271,31 @@ static int wx_topo_host_spec(wx_topo_build_t *b, const char *s, size_t n, int qu
     size_t hn;
     int port = 6379, rc;
 
-    if (n == 0) return wx_topo_fail(err, errlen, WX_TOPO_ERR_HOST, "empty host[] in DSN");
+    if (n == 0) return wx_text_fail(err, errlen, WX_TOPO_ERR_HOST, "empty host[] in DSN");
     if (s[0] == '/') {
         if (n >= 2 && s[n - 1] == ':') n--;
         else if (n >= 3 && s[n - 2] == ':' && s[n - 1] == '0') n -= 2;
         if (n >= WX_TOPO_UNIX_MAX) {
-            return wx_topo_fail(err, errlen, WX_TOPO_ERR_HOST,
+            return wx_text_fail(err, errlen, WX_TOPO_ERR_HOST,
                 "unix socket path in DSN is longer than %d bytes", WX_TOPO_UNIX_MAX - 1);
         }
         for (q = s; q < s + n; q++) {
             if (*q == ':' && q + 1 < s + n && wx_topo_parse_port(q + 1, (size_t)(s + n - q - 1), &port) == 0) {
-                return wx_topo_fail(err, errlen, WX_TOPO_ERR_HOST,
+                return wx_text_fail(err, errlen, WX_TOPO_ERR_HOST,
                     "a unix socket takes no port: host[%.*s]", qn, qs);
             }
         }
         rc = wx_topo_add_host(b, NULL, 0, 0, s, n);
-        return rc == WX_TOPO_OK ? rc : wx_topo_fail(err, errlen, rc, "too many hosts in DSN");
+        return rc == WX_TOPO_OK ? rc : wx_text_fail(err, errlen, rc, "too many hosts in DSN");
     }
     if (s[0] == '[') {
         const char *rb = wx_topo_find(s, s + n, ']');
-        if (!rb) return wx_topo_fail(err, errlen, WX_TOPO_ERR_HOST, "unclosed '[' in DSN host %.*s", qn, qs);
+        if (!rb) return wx_text_fail(err, errlen, WX_TOPO_ERR_HOST, "unclosed '[' in DSN host %.*s", qn, qs);
         h = s + 1;
         hn = (size_t)(rb - h);
         if (rb + 1 < s + n) {
             if (rb[1] != ':') {
-                return wx_topo_fail(err, errlen, WX_TOPO_ERR_HOST, "unexpected text after ']' in DSN host %.*s", qn, qs);
+                return wx_text_fail(err, errlen, WX_TOPO_ERR_HOST, "unexpected text after ']' in DSN host %.*s", qn, qs);
             }
             colon = rb + 1;
         }
@@ -330,16 +306,16 @@ static int wx_topo_host_spec(wx_topo_build_t *b, const char *s, size_t n, int qu
         hn = colon ? (size_t)(colon - s) : n;
     }
     if (colon && wx_topo_parse_port(colon + 1, (size_t)(s + n - colon - 1), &port) != 0) {
-        return wx_topo_fail(err, errlen, WX_TOPO_ERR_HOST,
+        return wx_text_fail(err, errlen, WX_TOPO_ERR_HOST,
             "DSN port must be a number from 1 to 65535: %.*s", qn, qs);
     }
-    if (hn == 0) return wx_topo_fail(err, errlen, WX_TOPO_ERR_HOST, "DSN host %.*s has no name", qn, qs);
+    if (hn == 0) return wx_text_fail(err, errlen, WX_TOPO_ERR_HOST, "DSN host %.*s has no name", qn, qs);
     if (!wx_topo_host_chars_ok(h, hn)) {
-        return wx_topo_fail(err, errlen, WX_TOPO_ERR_HOST,
+        return wx_text_fail(err, errlen, WX_TOPO_ERR_HOST,
             "invalid DSN host %.*s (a name, an IP address, or an absolute socket path)", qn, qs);
     }
     rc = wx_topo_add_host(b, h, hn, port, NULL, 0);
-    return rc == WX_TOPO_OK ? rc : wx_topo_fail(err, errlen, rc, "too many hosts in DSN");
+    return rc == WX_TOPO_OK ? rc : wx_text_fail(err, errlen, rc, "too many hosts in DSN");
 }
 
 static int wx_topo_add_param(wx_topo_build_t *b, char *key, char *value)
@@ -384,20 +360,20 @@ static int wx_topo_query_param(wx_topo_build_t *b, char *key, char *val,
 
     if (kl >= 6 && strncmp(key, "host[", 5) == 0 && key[kl - 1] == ']') {
         if (val[0] != '\0') {
-            rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_PARAM,
+            rc = wx_text_fail(err, errlen, WX_TOPO_ERR_PARAM,
                 "per-host parameters (host[...]=...) are not supported in DSN");
         } else {
             rc = wx_topo_host_spec(b, key + 5, kl - 6, 1, err, errlen);
         }
     } else if (strncmp(key, "host", 4) == 0 && (key[4] == '\0' || key[4] == '[')) {
-        rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_PARAM,
+        rc = wx_text_fail(err, errlen, WX_TOPO_ERR_PARAM,
             "DSN hosts are written host[address:port], not %s", key);
     } else if (strcmp(key, "auth") == 0 || strcmp(key, "auth[]") == 0) {
         int kind = key[4] == '\0' ? 1 : 2;
         if (b->auth_kind && (kind == 1 || b->auth_kind == 1)) {
-            rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_PARAM, "DSN gives auth more than once");
+            rc = wx_text_fail(err, errlen, WX_TOPO_ERR_PARAM, "DSN gives auth more than once");
         } else if (b->nauth == 2) {
-            rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_PARAM,
+            rc = wx_text_fail(err, errlen, WX_TOPO_ERR_PARAM,
                 "DSN auth[] takes [password] or [user, password], not more");
         } else {
             b->auth_kind = kind;
@@ -405,21 +381,21 @@ static int wx_topo_query_param(wx_topo_build_t *b, char *key, char *val,
             val = NULL;
         }
     } else if (strncmp(key, "auth[", 5) == 0) {
-        rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_PARAM,
+        rc = wx_text_fail(err, errlen, WX_TOPO_ERR_PARAM,
             "DSN auth is auth=password or auth[]=user&auth[]=password");
     } else if (strcmp(key, "dbindex") == 0) {
         if (b->db_query_set) {
-            rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_PARAM, "DSN gives dbindex more than once");
-        } else if (wx_topo_parse_db(val, strlen(val), &b->db_query) != 0) {
-            rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_DBINDEX, "DSN dbindex must be a number, not '%.40s'", val);
+            rc = wx_text_fail(err, errlen, WX_TOPO_ERR_PARAM, "DSN gives dbindex more than once");
+        } else if (wx_text_parse_uint(val, strlen(val), INT_MAX, &b->db_query) != 0) {
+            rc = wx_text_fail(err, errlen, WX_TOPO_ERR_DBINDEX, "DSN dbindex must be a number, not '%.40s'", val);
         } else {
             b->db_query_set = 1;
         }
     } else if (strcmp(key, "redis_cluster") == 0) {
         if (b->cluster_set) {
-            rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_PARAM, "DSN gives redis_cluster more than once");
+            rc = wx_text_fail(err, errlen, WX_TOPO_ERR_PARAM, "DSN gives redis_cluster more than once");
         } else if (wx_topo_bool(val, &b->cluster) != 0) {
-            rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_PARAM,
+            rc = wx_text_fail(err, errlen, WX_TOPO_ERR_PARAM,
                 "DSN redis_cluster must be 1/true/yes/on or 0/false/no/off, not '%.40s'", val);
         } else {
             b->cluster_set = 1;
@@ -427,7 +403,7 @@ static int wx_topo_query_param(wx_topo_build_t *b, char *key, char *val,
     } else if (strcmp(key, "redis_sentinel") == 0 || strcmp(key, "sentinel_master") == 0) {
         char **slot = key[0] == 'r' ? &b->sentinel_opt : &b->sentinel_alias;
         if (*slot) {
-            rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_PARAM, "DSN gives %s more than once", key);
+            rc = wx_text_fail(err, errlen, WX_TOPO_ERR_PARAM, "DSN gives %s more than once", key);
         } else {
             *slot = val;
             val = NULL;
@@ -435,7 +411,7 @@ static int wx_topo_query_param(wx_topo_build_t *b, char *key, char *val,
     } else {
         rc = wx_topo_add_param(b, key, val);
         if (rc == WX_TOPO_OK) return rc;       /* both kept */
-        rc = wx_topo_fail(err, errlen, rc, "too many DSN parameters");
+        rc = wx_text_fail(err, errlen, rc, "too many DSN parameters");
     }
     free(key);
     free(val);
@@ -457,8 +433,8 @@ static int wx_topo_query(wx_topo_build_t *b, const char *p, const char *end,
         if (!key || !val) {
             free(key);
             free(val);
-            if (nul1 || nul2) return wx_topo_fail(err, errlen, WX_TOPO_ERR_SYNTAX, "DSN query holds an escaped NUL byte (%%00)");
-            return wx_topo_fail(err, errlen, WX_TOPO_ERR_OOM, "out of memory");
+            if (nul1 || nul2) return wx_text_fail(err, errlen, WX_TOPO_ERR_SYNTAX, "DSN query holds an escaped NUL byte (%%00)");
+            return wx_text_fail(err, errlen, WX_TOPO_ERR_OOM, "out of memory");
         }
         rc = wx_topo_query_param(b, key, val, err, errlen);
         if (rc != WX_TOPO_OK) return rc;
@@ -483,8 +459,8 @@ static int wx_topo_userinfo(wx_topo_build_t *b, const char *p, const char *end,
     if (!b->ui_pass) goto bad;
     return WX_TOPO_OK;
 bad:
-    if (nul) return wx_topo_fail(err, errlen, WX_TOPO_ERR_SYNTAX, "DSN credentials hold an escaped NUL byte (%%00)");
-    return wx_topo_fail(err, errlen, WX_TOPO_ERR_OOM, "out of memory");
+    if (nul) return wx_text_fail(err, errlen, WX_TOPO_ERR_SYNTAX, "DSN credentials hold an escaped NUL byte (%%00)");
+    return wx_text_fail(err, errlen, WX_TOPO_ERR_OOM, "out of memory");
 }
 
 /* "redis://host[:port][/db]" or "redis:///path/to.sock[/db]" before the query. */
@@ -498,8 +474,8 @@ static int wx_topo_authority(wx_topo_build_t *b, const char *p, const char *q,
         rc = wx_topo_host_spec(b, p, (size_t)(aend - p), 0, err, errlen);
         if (rc != WX_TOPO_OK) return rc;
         if (slash && slash + 1 < q) {
-            if (wx_topo_parse_db(slash + 1, (size_t)(q - slash - 1), &b->db_path) != 0) {
-                return wx_topo_fail(err, errlen, WX_TOPO_ERR_DBINDEX, "DSN database must be a number after '/'");
+            if (wx_text_parse_uint(slash + 1, (size_t)(q - slash - 1), INT_MAX, &b->db_path) != 0) {
+                return wx_text_fail(err, errlen, WX_TOPO_ERR_DBINDEX, "DSN database must be a number after '/'");
             }
             b->db_path_set = 1;
         }
@@ -511,8 +487,8 @@ static int wx_topo_authority(wx_topo_build_t *b, const char *p, const char *q,
         while (d > slash && d[-1] >= '0' && d[-1] <= '9') d--;
         if (d > slash && d[-1] == '/' && d - 1 > slash) {
             if (d < e) {
-                if (wx_topo_parse_db(d, (size_t)(e - d), &b->db_path) != 0) {
-                    return wx_topo_fail(err, errlen, WX_TOPO_ERR_DBINDEX, "DSN database number too large");
+                if (wx_text_parse_uint(d, (size_t)(e - d), INT_MAX, &b->db_path) != 0) {
+                    return wx_text_fail(err, errlen, WX_TOPO_ERR_DBINDEX, "DSN database number too large");
                 }
                 b->db_path_set = 1;
             }
@@ -549,7 +525,7 @@ static int wx_topo_creds(wx_topo_build_t *b, char *err, size_t errlen)
     } else if (b->has_ui && ap) {
         int same = dp && strcmp(dp, ap) == 0 && ((!du && !au) || (du && au && strcmp(du, au) == 0));
         if (!same) {
-            return wx_topo_fail(err, errlen, WX_TOPO_ERR_PARAM,
+            return wx_text_fail(err, errlen, WX_TOPO_ERR_PARAM,
                 "DSN gives credentials twice, before '@' and in auth=; give them once");
         }
     }
@@ -562,7 +538,7 @@ static int wx_topo_creds(wx_topo_build_t *b, char *err, size_t errlen)
     }
     return WX_TOPO_OK;
 oom:
-    return wx_topo_fail(err, errlen, WX_TOPO_ERR_OOM, "out of memory");
+    return wx_text_fail(err, errlen, WX_TOPO_ERR_OOM, "out of memory");
 }
 
 int wx_topo_parse_dsn(wx_topo_dsn_t *d, const char *dsn, size_t len,
@@ -576,24 +552,24 @@ int wx_topo_parse_dsn(wx_topo_dsn_t *d, const char *dsn, size_t len,
     memset(&b, 0, sizeof(b));
     if (err && errlen) err[0] = '\0';
     if (len > WX_TOPO_MAX_DSN) {
-        rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_LIMIT, "DSN is longer than %d bytes", WX_TOPO_MAX_DSN);
+        rc = wx_text_fail(err, errlen, WX_TOPO_ERR_LIMIT, "DSN is longer than %d bytes", WX_TOPO_MAX_DSN);
         goto out;
     }
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)dsn[i];
         if (c <= ' ' || c == 0x7f) {
-            rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_SYNTAX,
+            rc = wx_text_fail(err, errlen, WX_TOPO_ERR_SYNTAX,
                 "DSN must not contain white space, control characters or NUL bytes");
             goto out;
         }
     }
     if (len >= 7 && memcmp(dsn, "rediss:", 7) == 0) {
-        rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_SCHEME,
+        rc = wx_text_fail(err, errlen, WX_TOPO_ERR_SCHEME,
             "rediss: (TLS) is not supported by this build (hiredis without hiredis_ssl)");
         goto out;
     }
     if (len < 6 || memcmp(dsn, "redis:", 6) != 0) {
-        rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_SCHEME, "DSN must start with redis:");
+        rc = wx_text_fail(err, errlen, WX_TOPO_ERR_SCHEME, "DSN must start with redis:");
         goto out;
     }
     p = dsn + 6;
@@ -621,7 +597,7 @@ int wx_topo_parse_dsn(wx_topo_dsn_t *d, const char *dsn, size_t len,
     if (!q) q = end;
     if (!slashes) {
         if (p != q) {
-            rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_SYNTAX,
+            rc = wx_text_fail(err, errlen, WX_TOPO_ERR_SYNTAX,
                 "after 'redis:' the DSN needs '?host[address:port]...' (or use redis://host)");
             goto out;
         }
@@ -631,7 +607,7 @@ int wx_topo_parse_dsn(wx_topo_dsn_t *d, const char *dsn, size_t len,
     }
     if (q < end) {
         if (wx_topo_find(q, end, '#')) {
-            rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_SYNTAX,
+            rc = wx_text_fail(err, errlen, WX_TOPO_ERR_SYNTAX,
                 "DSN query holds a raw '#': write it as %%23");
             goto out;
         }
@@ -641,19 +617,19 @@ int wx_topo_parse_dsn(wx_topo_dsn_t *d, const char *dsn, size_t len,
 
     /* mode */
     if (b.sentinel_opt && b.sentinel_alias) {
-        rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_MODE,
+        rc = wx_text_fail(err, errlen, WX_TOPO_ERR_MODE,
             "DSN gives both redis_sentinel and sentinel_master; give one");
         goto out;
     }
     if (b.sentinel_opt || b.sentinel_alias) {
         char *name = b.sentinel_opt ? b.sentinel_opt : b.sentinel_alias;
         if (b.cluster) {
-            rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_MODE,
+            rc = wx_text_fail(err, errlen, WX_TOPO_ERR_MODE,
                 "DSN cannot use both redis_cluster and redis_sentinel");
             goto out;
         }
         if (name[0] == '\0') {
-            rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_MODE, "DSN redis_sentinel needs the service name");
+            rc = wx_text_fail(err, errlen, WX_TOPO_ERR_MODE, "DSN redis_sentinel needs the service name");
             goto out;
         }
         b.d.mode = WX_TOPO_SENTINEL;
@@ -663,11 +639,11 @@ int wx_topo_parse_dsn(wx_topo_dsn_t *d, const char *dsn, size_t len,
         b.d.mode = WX_TOPO_CLUSTER;
     }
     if (b.d.nhosts == 0) {
-        rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_NO_HOST, "DSN has no host: add host[address:port]");
+        rc = wx_text_fail(err, errlen, WX_TOPO_ERR_NO_HOST, "DSN has no host: add host[address:port]");
         goto out;
     }
     if (b.d.mode == WX_TOPO_SINGLE && b.d.nhosts > 1) {
-        rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_MODE,
+        rc = wx_text_fail(err, errlen, WX_TOPO_ERR_MODE,
             "DSN lists %zu hosts but neither redis_cluster=1 nor redis_sentinel=NAME "
             "(client-side sharding as with RedisArray is not supported)", b.d.nhosts);
         goto out;
@@ -675,13 +651,13 @@ int wx_topo_parse_dsn(wx_topo_dsn_t *d, const char *dsn, size_t len,
 
     /* database */
     if (b.db_path_set && b.db_query_set && b.db_path != b.db_query) {
-        rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_DBINDEX,
+        rc = wx_text_fail(err, errlen, WX_TOPO_ERR_DBINDEX,
             "DSN path and dbindex name different databases (%ld and %ld)", b.db_path, b.db_query);
         goto out;
     }
     b.d.dbindex = b.db_path_set ? b.db_path : (b.db_query_set ? b.db_query : 0);
     if (b.d.mode == WX_TOPO_CLUSTER && b.d.dbindex != 0) {
-        rc = wx_topo_fail(err, errlen, WX_TOPO_ERR_DBINDEX,
+        rc = wx_text_fail(err, errlen, WX_TOPO_ERR_DBINDEX,
             "Redis Cluster has only database 0; DSN asks for %ld", b.d.dbindex);
         goto out;
     }
@@ -703,7 +679,7 @@ out:
 
 static int wx_topo_reply_error(const redisReply *r, char *err, size_t errlen)
 {
-    return wx_topo_fail(err, errlen, WX_TOPO_ERR_REPLY_ERROR, "%.*s",
+    return wx_text_fail(err, errlen, WX_TOPO_ERR_REPLY_ERROR, "%.*s",
                         (int)(r->len > 200 ? 200 : r->len), r->str ? r->str : "");
 }
 
@@ -763,14 +739,14 @@ static int wx_topo_reply_port(const redisReply *r, int *port)
 int wx_topo_parse_master_addr(const redisReply *r, wx_topo_hostport_t *out,
                               char *err, size_t errlen)
 {
-    if (!r) return wx_topo_fail(err, errlen, WX_TOPO_ERR_REPLY, "no reply");
+    if (!r) return wx_text_fail(err, errlen, WX_TOPO_ERR_REPLY, "no reply");
     if (r->type == REDIS_REPLY_ERROR) return wx_topo_reply_error(r, err, errlen);
     if (r->type == REDIS_REPLY_NIL) {
-        return wx_topo_fail(err, errlen, WX_TOPO_ERR_UNKNOWN_NAME, "the sentinel knows no master of that name");
+        return wx_text_fail(err, errlen, WX_TOPO_ERR_UNKNOWN_NAME, "the sentinel knows no master of that name");
     }
     if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
         wx_topo_copy_host(r->element[0], out) != 0 || wx_topo_reply_port(r->element[1], &out->port) != 0) {
-        return wx_topo_fail(err, errlen, WX_TOPO_ERR_REPLY,
+        return wx_text_fail(err, errlen, WX_TOPO_ERR_REPLY,
             "SENTINEL get-master-addr-by-name did not answer [ip, port]");
     }
     return WX_TOPO_OK;
@@ -794,7 +770,7 @@ int wx_topo_parse_role(const redisReply *r, wx_topo_role_t *out,
                        char *err, size_t errlen)
 {
     memset(out, 0, sizeof(*out));
-    if (!r) return wx_topo_fail(err, errlen, WX_TOPO_ERR_REPLY, "no reply");
+    if (!r) return wx_text_fail(err, errlen, WX_TOPO_ERR_REPLY, "no reply");
     if (r->type == REDIS_REPLY_ERROR) return wx_topo_reply_error(r, err, errlen);
     if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 || !wx_topo_is_str(r->element[0])) goto bad;
 
@@ -838,7 +814,7 @@ int wx_topo_parse_role(const redisReply *r, wx_topo_role_t *out,
     }
 bad:
     memset(out, 0, sizeof(*out));
-    return wx_topo_fail(err, errlen, WX_TOPO_ERR_REPLY, "ROLE answered something unexpected");
+    return wx_text_fail(err, errlen, WX_TOPO_ERR_REPLY, "ROLE answered something unexpected");
 }
 
 int wx_topo_parse_switch_master(const char *payload, size_t len, const char *name,

@@ -4,6 +4,7 @@
  */
 #include "wx_xml.h"
 #include "wx_xml_find.h"
+#include "wx_text.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -67,24 +68,6 @@ static size_t wx_xml_scan_name(wx_xml_scan_t *s)
     return (size_t)(s->p - b);
 }
 
-static int wx_xml_caseless(const unsigned char *v, size_t n, const char *lit)
-{
-    size_t i;
-    if (strlen(lit) != n) {
-        return 0;
-    }
-    for (i = 0; i < n; i++) {
-        unsigned char c = v[i];
-        if (c >= 'a' && c <= 'z') {
-            c = (unsigned char)(c - 'a' + 'A');
-        }
-        if (c != (unsigned char)lit[i]) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 /* An element name for an error message: at most 64 bytes, and only if it
  * is plain ASCII (messages end up in exceptions and logs). */
 static const char *wx_xml_msg_name(const unsigned char *name, size_t n, char out[72])
@@ -146,7 +129,7 @@ static wx_crypt_status_t wx_xml_scan_decl(wx_xml_scan_t *s, wx_error_t *err)
         vlen = (size_t)(s->p - v);
         s->p++;
         if (nlen == 8 && memcmp(name, "encoding", 8) == 0
-                && !wx_xml_caseless(v, vlen, "UTF-8") && !wx_xml_caseless(v, vlen, "UTF8")) {
+                && !wx_text_caseless_eq(v, vlen, "UTF-8") && !wx_text_caseless_eq(v, vlen, "UTF8")) {
             char mn[72];
             const char *shown = wx_xml_msg_name(v, vlen, mn);
             if (shown == mn) {      /* <name> -> "name" */

@@ -107,7 +107,11 @@ if (in_array('sentinel', $kinds, true)) {
                     'sentinel: settled: the old master is a replica of the new one');
                 wx_ha_cmd($ha, $ev['new'], 'SET', 'selftest:k', 'v2');
                 wx_ha_cmd($ha, $ev['new'], 'WAIT', '2', '2000');
-                ok(wx_ha_cmd($ha, $m, 'GET', 'selftest:k') === 'v2', 'sentinel: writes on the new master reach the old one');
+                // a just-demoted replica may still be in its first sync: poll
+                for ($t = 0, $got = null; $t < 50 && ($got = wx_ha_cmd($ha, $m, 'GET', 'selftest:k')) !== 'v2'; $t++) {
+                    usleep(100000);
+                }
+                ok($got === 'v2', 'sentinel: writes on the new master reach the old one');
             }
         }
 
