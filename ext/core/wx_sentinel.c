@@ -11,22 +11,22 @@
  * left). When nobody names a usable master the error says what each
  * sentinel said.
  *
- * Learning of a failover: option (a) of issue 10, a subscription. The
- * question and "SUBSCRIBE +switch-master" go to the sentinel as one
- * pipeline on one connection, so the sentinel runs both in one pass: no
- * switch can fall between the answer and the subscription. That
- * connection then stays open as a pub/sub stream, and before every request
- * wx_sentinel_watch reads it with one non-blocking recv() (EAGAIN when
- * nothing happened). A +switch-master for our service that names another
- * address makes the next request find the master again, so writes move to
- * the new master as soon as a sentinel announces it (measured in
- * tests/core/ha_sentinel_check.c), where re-asking on an interval would
- * cost a round trip to a sentinel every interval in every PHP process and
- * still leave writes going to the old master for up to that interval.
- * While there is no subscription (the sentinel went away, or refused
- * SUBSCRIBE) the sentinels are asked again every WX_SENTINEL_RECHECK_NS
- * (one sentinel per check, so dead sentinels cannot stall requests), which
- * also brings the subscription back.
+ * Learning of a failover: option (a) of issue 10, subscriptions. Every
+ * sentinel (the first WX_SENTINEL_LINKS_MAX) gets a link subscribed to
+ * +switch-master (wx_sentinel_link.c): the one that runs a failover
+ * announces it at once, the others about a second later (measured), and
+ * any of them may be the one. Before every request one poll() with a zero
+ * timeout looks at all links; a +switch-master for our service naming
+ * another address makes this request find the master again, asking the
+ * sentinel that announced it first. The sentinel asked during discovery
+ * gets the question and "SUBSCRIBE +switch-master" as one pipeline on one
+ * connection, which it runs in one pass, so no switch falls between its
+ * answer and its subscription; the others connect without blocking. Why
+ * not re-asking on an interval: a round trip to a sentinel every interval
+ * in every PHP process, and writes still going to the old master for up to
+ * that interval. While no link is up (sentinels unreachable, SUBSCRIBE
+ * refused) the sentinels are asked again every WX_SENTINEL_RECHECK_NS, one
+ * per check, and a failure there keeps the master in use.
  *
  * Errors: READONLY, LOADING and MASTERDOWN replies (the command did not
  * run) and a connection that could not be had (nothing was sent) mean: find
@@ -34,10 +34,10 @@
  * after the request was written is retried only when every command of it is
  * idempotent (wx_client_cmd_idempotent). Anything else is the caller's.
  *
- * fork(): wx_conn reconnects a data connection made by the parent; the
- * sentinel connection is dropped in the child (closing our copy of the
- * descriptor only) before the child could read a byte of the parent's
- * subscription, and the child asks the sentinels again.
+ * fork(): wx_conn reconnects a data connection made by the parent; links
+ * made by the parent are dropped in the child (closing its copy of the
+ * descriptor only) before it could read a byte of the parent's
+ * subscriptions, and come back as the child's own.
  */
 #include "wx_client.h"
 #include "wx_sentinel.h"
@@ -47,7 +47,7 @@
 #include <string.h>
 #include <sys/time.h>
 
-/* While there is no subscription, ask the sentinels again this often. */
+/* While no link is up, ask the sentinels again this often. */
 #define WX_SENTINEL_RECHECK_NS   500000000LL
 /* Sentinel replies are small; a huge one is not a sentinel. */
 #define WX_SENTINEL_MAX_REPLY    65536
@@ -57,11 +57,11 @@ typedef struct {
     int                 have_master;  /* data->opts names a master ROLE confirmed */
     int                 had_master;   /* last is set */
     wx_topo_hostport_t  last;         /* the last confirmed master (to count failovers) */
-    wx_conn_t          *sconn;        /* the sentinel connection (the subscription) */
-    int                 watching;     /* watch reads sconn */
-    wx_sentinel_watch_t watch;
+    wx_conn_t          *sconn;        /* asking a sentinel (its socket then goes to a link) */
+    wx_sentinel_link_t *links;        /* subscriptions, one per sentinel (the first nlinks) */
+    size_t              nlinks;
     size_t             *order;        /* indexes into cl->opts.seeds: ask in this order */
-    int64_t             next_check;   /* no subscription: ask again from here */
+    int64_t             next_check;   /* no live link: ask again from here */
 } wx_sentinel_t;
 
 /* ------------------------------------------------------------- helpers */
@@ -136,11 +136,13 @@ static int64_t wx_sentinel_rt_ns(const wx_client_t *cl)
     return (int64_t) (rt * 1e9);
 }
 
-static void wx_sentinel_unwatch(wx_sentinel_t *s)
+static int wx_sentinel_any_live(const wx_sentinel_t *s)
 {
-    wx_conn_close(s->sconn);
-    s->watching = 0;
-    s->watch.fd = -1;
+    size_t i;
+    for (i = 0; i < s->nlinks; i++) {
+        if (wx_sentinel_link_live(&s->links[i])) return 1;
+    }
+    return 0;
 }
 
 /* Reorder: seed idx first (it answered) or last (it did not). */
@@ -241,10 +243,11 @@ static wx_ask_rc_t wx_sentinel_ask(wx_client_t *cl, wx_sentinel_t *s, size_t idx
     wx_topo_hostport_t hp;
     char where[WX_TOPO_HOST_MAX + 16], err[256];
     int st, subscribed;
-    wx_ask_rc_t rc;
 
     wx_sentinel_where(a, where, sizeof(where));
-    wx_sentinel_unwatch(s);
+    /* this sentinel's link is replaced by the subscription asked for here */
+    if (idx < s->nlinks) wx_sentinel_link_close(&s->links[idx], 0, wx_client_now());
+    wx_conn_close(s->sconn);
     if (wx_sentinel_set_addr(s->sconn, a->host, a->port, a->unix_path) != WX_CONN_OK) {
         wx_client_fail(cl, WX_CONN_ERR_OOM, "out of memory");
         return WX_ASK_FATAL;
@@ -263,8 +266,14 @@ static wx_ask_rc_t wx_sentinel_ask(wx_client_t *cl, wx_sentinel_t *s, size_t idx
     subscribed = wx_sentinel_is_subscribed(r[1]);
     freeReplyObject(r[0]);
     freeReplyObject(r[1]);
+    if (subscribed && idx < s->nlinks) {
+        /* the socket is a pub/sub stream now: the link owns it */
+        wx_sentinel_link_adopt(&s->links[idx], s->sconn->ctx);
+        s->sconn->ctx = NULL;
+    } else {
+        wx_conn_close(s->sconn);   /* its link (if any) comes back on its own */
+    }
     if (st != WX_TOPO_OK) {
-        wx_sentinel_unwatch(s);
         if (st == WX_TOPO_ERR_UNKNOWN_NAME) {
             wx_sentinel_report_add(rep, where, "no master named \"%s\"", cl->opts.service);
             return WX_ASK_UNKNOWN;
@@ -272,15 +281,7 @@ static wx_ask_rc_t wx_sentinel_ask(wx_client_t *cl, wx_sentinel_t *s, size_t idx
         wx_sentinel_report_add(rep, where, "%s%s", st == WX_TOPO_ERR_REPLY_ERROR ? "answered " : "", err);
         return WX_ASK_SKIP;
     }
-    if (subscribed) {
-        wx_sentinel_watch_init(&s->watch, s->sconn->ctx->fd);
-        s->watching = 1;
-    } else {
-        wx_sentinel_unwatch(s);    /* ask again on the interval instead */
-    }
-    rc = wx_sentinel_confirm(cl, s, &hp, deadline, where, rep);
-    if (rc != WX_ASK_FOUND) wx_sentinel_unwatch(s);
-    return rc;
+    return wx_sentinel_confirm(cl, s, &hp, deadline, where, rep);
 }
 
 /* Find the master. hard: it is needed now; failure is the call's failure
@@ -349,26 +350,22 @@ static int wx_sentinel_discover(wx_client_t *cl, wx_sentinel_t *s, int64_t deadl
                           cl->opts.service, buf);
 }
 
-/* Before every call: drop a parent's subscription, read ours, find the
- * master when needed. */
+/* Before every call: one poll() over the links (a parent's are dropped in
+ * a child), then find the master when needed. */
 static int wx_sentinel_ready(wx_client_t *cl, wx_sentinel_t *s, int64_t deadline)
 {
-    if (s->sconn->ctx && s->sconn->fork_gen != wx_conn_fork_generation()) {
-        wx_sentinel_unwatch(s);     /* a forked child: that stream is the parent's */
-        s->next_check = 0;
-    }
-    if (s->watching) {
-        wx_topo_hostport_t to;
-        wx_watch_rc_t rc = wx_sentinel_watch_poll(&s->watch, cl->opts.service, &to);
-        if (rc == WX_WATCH_SWITCH && !(s->have_master && wx_sentinel_same(s->data, &to))) {
-            s->have_master = 0;     /* the sentinel that told us is asked first */
-        } else if (rc == WX_WATCH_DOWN) {
-            wx_sentinel_unwatch(s);
-            s->next_check = 0;
-        }
+    wx_topo_hostport_t to;
+    /* the others' links only once discovery subscribed to the one it asked */
+    int sw = wx_sentinel_links_poll(s->links, s->nlinks, &cl->opts, s->had_master, &to, wx_client_now());
+
+    if (sw >= 0 && !(s->have_master && wx_sentinel_same(s->data, &to))) {
+        /* ask the sentinel that announced it first: the others may not
+         * have heard yet, and would name the old master */
+        wx_sentinel_move(cl, s, (size_t) sw, 1);
+        s->have_master = 0;
     }
     if (!s->have_master) return wx_sentinel_discover(cl, s, deadline, 0);
-    if (!s->watching && wx_client_now() >= s->next_check) {
+    if (!wx_sentinel_any_live(s) && wx_client_now() >= s->next_check) {
         int st = wx_sentinel_discover(cl, s, deadline, 1);
         if (st != WX_CONN_OK) return st;
         if (!s->have_master) return wx_sentinel_discover(cl, s, deadline, 0);
@@ -386,7 +383,6 @@ static int wx_sentinel_init(wx_client_t *cl)
 
     if (!s) return WX_CONN_ERR_OOM;
     cl->engine_state = s;
-    s->watch.fd = -1;
     s->data = wx_conn_new(&cl->opts.node, cl->stats);
     /* the sentinels: their own credentials, no database, the nodes' timeouts */
     wx_conn_opts_init(&so);
@@ -397,24 +393,31 @@ static int wx_sentinel_init(wx_client_t *cl)
     so.password = cl->opts.sentinel_password;
     s->sconn = wx_conn_new(&so, NULL);      /* borrowed strings: copied here */
     s->order = malloc((cl->opts.nseeds ? cl->opts.nseeds : 1) * sizeof(size_t));
-    if (!s->data || !s->sconn || !s->order || cl->opts.nseeds > WX_TOPO_MAX_HOSTS) {
+    s->nlinks = cl->opts.nseeds < WX_SENTINEL_LINKS_MAX ? cl->opts.nseeds : WX_SENTINEL_LINKS_MAX;
+    s->links = calloc(s->nlinks ? s->nlinks : 1, sizeof(*s->links));
+    if (!s->data || !s->sconn || !s->order || !s->links || cl->opts.nseeds > WX_TOPO_MAX_HOSTS) {
         wx_conn_free(s->data);
         wx_conn_free(s->sconn);
         free(s->order);
+        free(s->links);
         free(s);
         cl->engine_state = NULL;
         return WX_CONN_ERR_OOM;
     }
     for (i = 0; i < cl->opts.nseeds; i++) s->order[i] = i;
+    for (i = 0; i < s->nlinks; i++) wx_sentinel_link_init(&s->links[i]);
     return WX_CONN_OK;
 }
 
 static void wx_sentinel_free(wx_client_t *cl)
 {
     wx_sentinel_t *s = cl->engine_state;
+    size_t i;
     if (!s) return;
+    for (i = 0; i < s->nlinks; i++) wx_sentinel_link_close(&s->links[i], 0, 0);
     wx_conn_free(s->data);
     wx_conn_free(s->sconn);
+    free(s->links);
     free(s->order);
     free(s);
     cl->engine_state = NULL;
@@ -540,8 +543,10 @@ static int wx_sentinel_rediscover(wx_client_t *cl)
 static void wx_sentinel_close(wx_client_t *cl)
 {
     wx_sentinel_t *s = cl->engine_state;
+    size_t i;
     wx_conn_close(s->data);
-    wx_sentinel_unwatch(s);
+    wx_conn_close(s->sconn);
+    for (i = 0; i < s->nlinks; i++) wx_sentinel_link_close(&s->links[i], 0, wx_client_now());
     s->have_master = 0;
 }
 

@@ -21,7 +21,15 @@ void wx_sentinel_watch_init(wx_sentinel_watch_t *w, int fd)
 {
     memset(w, 0, sizeof(*w));
     w->fd = fd;
+    w->state = WX_WATCH_LIVE;
     wx_resp_init(&w->rd, WX_SENTINEL_WATCH_BUF);
+}
+
+void wx_sentinel_watch_init_handshake(wx_sentinel_watch_t *w, int fd, int oks)
+{
+    wx_sentinel_watch_init(w, fd);
+    w->state = WX_WATCH_HANDSHAKE;
+    w->oks_owed = oks;
 }
 
 static int wx_watch_is(const wx_resp_elem_t *e, const char *s)
@@ -37,6 +45,23 @@ static int wx_watch_visit(void *ud, const wx_resp_elem_t *e)
     wx_sentinel_watch_t *w = ud;
 
     if (e->depth == 0) {
+        if (w->state == WX_WATCH_HANDSHAKE && w->oks_owed > 0) {
+            /* AUTH's answer */
+            if (e->type == WX_RESP_STATUS && e->len == 2 && memcmp(e->str, "OK", 2) == 0) {
+                w->oks_owed--;
+                return 0;
+            }
+            if (e->type == WX_RESP_ERROR) {
+                snprintf(w->err, sizeof(w->err), "refused AUTH: %.*s", (int) (e->len > 200 ? 200 : e->len), e->str);
+                w->bad = 1;
+                return 1;
+            }
+        }
+        if (w->state == WX_WATCH_HANDSHAKE && e->type == WX_RESP_ERROR) {
+            snprintf(w->err, sizeof(w->err), "refused SUBSCRIBE: %.*s", (int) (e->len > 200 ? 200 : e->len), e->str);
+            w->bad = 1;
+            return 1;
+        }
         if (e->type != WX_RESP_ARRAY || e->integer != 3) {
             snprintf(w->err, sizeof(w->err), "the sentinel sent %s on its subscription",
                      e->type == WX_RESP_ARRAY ? "an array of another size" : wx_resp_type_name(e->type));
@@ -44,7 +69,7 @@ static int wx_watch_visit(void *ud, const wx_resp_elem_t *e)
             return 1;
         }
         w->part = 0;
-        w->is_message = w->is_switch = 0;
+        w->is_message = w->is_switch = w->is_subscribe = 0;
         w->plen = 0;
         return 0;
     }
@@ -56,6 +81,7 @@ static int wx_watch_visit(void *ud, const wx_resp_elem_t *e)
     switch (w->part++) {
     case 0:
         w->is_message = wx_watch_is(e, "message");
+        w->is_subscribe = w->state == WX_WATCH_HANDSHAKE && wx_watch_is(e, "subscribe");
         break;
     case 1:
         w->is_switch = w->is_message && wx_watch_is(e, "+switch-master");
@@ -94,6 +120,7 @@ wx_watch_rc_t wx_sentinel_watch_feed(wx_sentinel_watch_t *w, const char *bytes, 
                 if (!w->bad) snprintf(w->err, sizeof(w->err), "the sentinel's subscription: %s", w->rd.err);
                 return WX_WATCH_DOWN;
             }
+            if (w->is_subscribe) w->state = WX_WATCH_LIVE;
             if (w->is_switch) {
                 wx_topo_hostport_t old, nw;
                 int st = wx_topo_parse_switch_master(w->payload, w->plen, service, &old, &nw);
@@ -106,7 +133,7 @@ wx_watch_rc_t wx_sentinel_watch_feed(wx_sentinel_watch_t *w, const char *bytes, 
                 }
             }
             w->part = 0;
-            w->is_message = w->is_switch = 0;
+            w->is_message = w->is_switch = w->is_subscribe = 0;
         }
         /* keep the unfinished message at the front */
         if (pos > 0) {
