@@ -289,9 +289,12 @@ static void subs_close(void)
 }
 
 /* The write loop around one event. */
+/* The client asks the second sentinel first: the event goes to the first
+ * one (scripts/ha sends SENTINEL FAILOVER to the first live sentinel), so
+ * its announcement has to come through a link opened in the background. */
 static void check_event(const char *ev, int killed)
 {
-    wx_client_t *cl = client(env_name, 0, 1.0);
+    wx_client_t *cl = client(env_name, 1, 1.0);
     char key[32], val[64], *v, out[256];
     char last_acked[NKEYS][64];
     int old_port = master_port(cl), port = 0, status = 0, running = 1, wrong = 0, i;

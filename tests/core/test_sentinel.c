@@ -84,7 +84,7 @@ static void check_watch_feed(void)
 {
     wx_sentinel_watch_t w;
     wx_topo_hostport_t to;
-    char m[512], two[1024];
+    char m[1200], two[1024];
     size_t i, n;
     int rc = 0;
 
@@ -152,6 +152,23 @@ static void check_watch_feed(void)
                  "a +switch-master payload over %d bytes stops the watch", WX_SENTINEL_PAYLOAD_MAX);
     }
     WX_CHECK(wx_sentinel_watch_poll(&w, "mymaster", &to) == WX_WATCH_DOWN, "no descriptor: down");
+
+    /* a link's handshake: AUTH's +OK, then the subscription, then messages */
+    wx_sentinel_watch_init_handshake(&w, -1, 1);
+    WX_CHECK(wx_sentinel_watch_feed(&w, "+OK\r\n", 5, "mymaster", &to) == WX_WATCH_QUIET && w.state == WX_WATCH_HANDSHAKE,
+             "handshake: +OK for AUTH, not live yet");
+    msg(two, "message", "+switch-master", "mymaster 10.0.0.1 6379 10.0.0.2 7000");
+    snprintf(m, sizeof(m), "*3\r\n$9\r\nsubscribe\r\n$14\r\n+switch-master\r\n:1\r\n%s", two);
+    WX_CHECK(wx_sentinel_watch_feed(&w, m, strlen(m), "mymaster", &to) == WX_WATCH_SWITCH && w.state == WX_WATCH_LIVE &&
+             to.port == 7000, "handshake: the confirmation makes it live; a message in the same read counts");
+    WX_CHECK(wx_sentinel_watch_feed(&w, "+OK\r\n", 5, "mymaster", &to) == WX_WATCH_DOWN,
+             "live: a status line is not a message");
+    wx_sentinel_watch_init_handshake(&w, -1, 1);
+    WX_CHECK(wx_sentinel_watch_feed(&w, "-WRONGPASS invalid username-password pair\r\n", 43, "mymaster", &to) == WX_WATCH_DOWN &&
+             strcmp(w.err, "refused AUTH: WRONGPASS invalid username-password pair") == 0, "handshake: AUTH refused (%s)", w.err);
+    wx_sentinel_watch_init_handshake(&w, -1, 0);
+    WX_CHECK(wx_sentinel_watch_feed(&w, "-NOPERM no\r\n", 12, "mymaster", &to) == WX_WATCH_DOWN &&
+             strstr(w.err, "refused SUBSCRIBE: NOPERM"), "handshake: SUBSCRIBE refused (%s)", w.err);
 }
 
 static void check_watch_socket(void)
@@ -290,6 +307,28 @@ static void fake_sentinel(int fd, int nth)
         if (switch_after_ms >= 0) {
             char m[256];
             sleep_ms(switch_after_ms);
+            snprintf(m, sizeof(m), "mymaster 127.0.0.1 %d 127.0.0.1 %d", master_a_port, master_b_port);
+            msg(out, "message", "+switch-master", m);
+            fake_write(fd, out);
+        }
+    }
+}
+
+/* A sentinel that already names B, and announces the switch to B on
+ * subscriptions that did not ask (the links), 150 ms after they subscribe. */
+static void fake_announcer(int fd, int nth)
+{
+    char buf[4096], out[512], m[256];
+    (void) nth;
+    while (fake_read(fd, buf, sizeof(buf)) > 0) {
+        if (strstr(buf, "get-master-addr-by-name")) {
+            snprintf(out, sizeof(out), "*2\r\n$9\r\n127.0.0.1\r\n$%d\r\n%d\r\n", master_b_port > 9999 ? 5 : 4, master_b_port);
+            fake_write(fd, out);
+            fake_write(fd, "*3\r\n$9\r\nsubscribe\r\n$14\r\n+switch-master\r\n:1\r\n");
+        } else if (strstr(buf, "SUBSCRIBE")) {
+            if (strstr(buf, "AUTH")) fake_write(fd, "+OK\r\n");
+            fake_write(fd, "*3\r\n$9\r\nsubscribe\r\n$14\r\n+switch-master\r\n:1\r\n");
+            sleep_ms(150);
             snprintf(m, sizeof(m), "mymaster 127.0.0.1 %d 127.0.0.1 %d", master_a_port, master_b_port);
             msg(out, "message", "+switch-master", m);
             fake_write(fd, out);
@@ -458,6 +497,30 @@ static void check_engine_fakes(void)
     WX_CHECK((c = get(cl)) == 'B', "after +switch-master the next request goes to the new master (%c)", c ? c : '0');
     WX_CHECK(cl->failovers == 1, "and counts a failover (%llu)", (unsigned long long) cl->failovers);
     wx_client_free(cl);
+
+    /* links: the second sentinel is subscribed to without blocking; when it
+     * announces B, it is asked first (the first one still names A) */
+    {
+        fake_t ann = fake_start(fake_announcer);
+        int i, got_b = 0;
+        double t1;
+        ports[0] = s1.port;
+        ports[1] = ann.port;
+        cl = client("mymaster", ports, 2, 1.0);
+        WX_CHECK((c = get(cl)) == 'A', "two sentinels: the first one's master (%c)", c ? c : '0');
+        t1 = now_s();
+        for (i = 0; i < 100 && !got_b; i++) {
+            c = get(cl);
+            if (c == 'B') got_b = 1;
+            else if (c != 'A') break;
+            sleep_ms(10);
+        }
+        WX_CHECK(got_b && now_s() - t1 < 0.6, "the other sentinel's link announced B: the next request went there (%.3fs)",
+                 now_s() - t1);
+        WX_CHECK(cl->failovers == 1, "one failover (%llu)", (unsigned long long) cl->failovers);
+        wx_client_free(cl);
+        fake_stop(&ann);
+    }
 
     /* READONLY: find the master again, retry once (the fake still names A, so
      * the retry is refused again and reaches the caller) */
