@@ -469,8 +469,10 @@ static int wx_sentinel_request(wx_client_t *cl, const wx_conn_cmd_t *cmds, size_
     if ((st = wx_sentinel_ready(cl, s, deadline)) != WX_CONN_OK) return st;
     for (attempt = 0;; attempt++) {
         size_t k;
-        /* connected first: a failure here means nothing was sent */
-        st = wx_sentinel_call(s->data, NULL, 0, NULL, deadline, rt, ct);
+        /* not connected: connect first, so that a failure there is known
+         * to have sent nothing (a connected socket found dead is replaced
+         * inside wx_conn_request, where a refused reconnect is CONNECT) */
+        st = s->data->ctx ? WX_CONN_OK : wx_sentinel_call(s->data, NULL, 0, NULL, deadline, rt, ct);
         if (st == WX_CONN_OK) {
             st = wx_sentinel_call(s->data, cmds, n, replies, deadline, rt, ct);
             if (st == WX_CONN_OK) {

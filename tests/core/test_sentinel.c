@@ -488,6 +488,7 @@ static void check_engine_fakes(void)
              * parent's stream it would take the switch from the parent */
             sleep_ms(300);
             c = get(cl);
+            wx_client_free(cl);     /* closes the child's copies only */
             _exit(c == 'A' || c == 'B' ? 0 : 1);
         }
         waitpid(pid, &status, 0);
