@@ -115,6 +115,22 @@ abstract class CacheBase
      * throws WxRedis\CacheException (ERROR_REPLY).
      */
     public function rawCommand(string $command, string ...$args): mixed {}
+
+    /**
+     * rawCommand() on one master, named as topology()['masters'] lists it
+     * ("host:port"): for what runs per node on a cluster (SCAN, DBSIZE,
+     * INFO, CONFIG GET). InvalidArgumentException (ERROR_ARGUMENT) for a
+     * node that is not a master.
+     */
+    public function rawCommandAt(string $node, string $command, string ...$args): mixed {}
+
+    /**
+     * The deployment as this process sees it, connecting if needed: mode
+     * ("single", "sentinel", "cluster"), masters (["host:port", ...]),
+     * service (Sentinel), and the events seen: failovers, redirects,
+     * map_refreshes, retries.
+     */
+    public function topology(): array {}
 }
 
 /**
