@@ -190,6 +190,39 @@ function under_load(array $ha, string $name, callable $event, float $settle = 1.
     return [$ev, $sum];
 }
 
+/** After pcntl_fork() each child gets sockets of its own on every node: no
+ * reply of another process's command ever comes back. */
+function fork_check(array $ha, string $label): void
+{
+    $c = ha_cache($ha, ['persistent' => true]);
+    $keys = array_map(fn ($i) => "f$i", range(0, 11));
+    $c->setMultiple(array_combine($keys, $keys));
+    $pids = [];
+    for ($i = 0; $i < 3; $i++) {
+        if (($pid = pcntl_fork()) === 0) {
+            $good = true;
+            for ($j = 0; $j < 150; $j++) {
+                $c->set("child$i", "$i-$j");
+                $good = $good && $c->get("child$i") === "$i-$j"
+                    && $c->getMultiple($keys)->toArray() === array_combine($keys, $keys);
+            }
+            exit($good ? 0 : 1);
+        }
+        $pids[] = $pid;
+    }
+    $good = true;
+    for ($j = 0; $j < 150; $j++) {
+        $good = $good && $c->getMultiple($keys)->toArray() === array_combine($keys, $keys);
+    }
+    $codes = [];
+    foreach ($pids as $pid) {
+        pcntl_waitpid($pid, $st);
+        $codes[] = pcntl_wexitstatus($st);
+    }
+    ok($good && $codes === [0, 0, 0], "$label: after pcntl_fork() parent and children each read their own replies ("
+        . json_encode($codes) . ')');
+}
+
 /* ------------------------------------------------------------- sentinel */
 
 function sentinel_suite(): void
@@ -235,6 +268,8 @@ function sentinel_suite(): void
                 'sentinel: no sentinel answering is CacheException saying what each said: ' . $e->getMessage());
         }
     });
+
+    attempt('sentinel: fork', fn () => fork_check($ha, 'sentinel'));
 
     // SENTINEL FAILOVER: the old master stays writable for seconds; writes
     // must move to the new one about a second after the sentinels switch
@@ -337,6 +372,8 @@ function cluster_suite(): void
         foreach ($t['masters'] as $node) $left += count((new WxResp($node))->cmd('SCAN', '0', 'MATCH', HA_PREFIX . '*', 'COUNT', '10000')[1]);
         ok($left === 0, "cluster: clear() ran on every master ($left keys left)");
     });
+
+    attempt('cluster: fork', fn () => fork_check($ha, 'cluster'));
 
     [$ev] = under_load($ha, 'cluster CLUSTER FAILOVER', fn () => wx_ha_cluster_failover($ha), 2.0);
     wx_ha_cluster_wait_settled($ha, 20.0, false);
