@@ -17,6 +17,7 @@
 declare(strict_types=1);
 require __DIR__ . '/../support/ha.inc';
 require __DIR__ . '/../support/platform.inc';
+require __DIR__ . '/../support/doctor.inc';
 
 $n = 0;
 $failed = 0;
@@ -270,6 +271,12 @@ function sentinel_suite(): void
     });
 
     attempt('sentinel: fork', fn () => fork_check($ha, 'sentinel'));
+    attempt('sentinel: doctor', function () use ($ha) {
+        $j = wx_doctor_json([$ha['dsn'], '--prefix', HA_PREFIX]);
+        $codes = array_column($j['warnings'], 'code');
+        ok($j['server']['topology'] === 'sentinel' && in_array('no_min_replicas', $codes, true) && isset($j['by_key'][HA_PREFIX . 'hello']),
+            'sentinel: the doctor reads the master and warns of min-replicas-to-write 0: ' . json_encode($codes));
+    });
 
     // SENTINEL FAILOVER: the old master stays writable for seconds; writes
     // must move to the new one about a second after the sentinels switch
@@ -374,6 +381,28 @@ function cluster_suite(): void
     });
 
     attempt('cluster: fork', fn () => fork_check($ha, 'cluster'));
+    attempt('cluster: doctor', function () use ($ha) {
+        $c = ha_cache($ha);
+        $names = array_map(fn ($i) => "doc$i", range(0, 29));
+        $c->setMultiple(array_combine($names, $names));
+        $j = wx_doctor_json([$ha['dsn'], '--prefix', HA_PREFIX . 'doc']);
+        ok($j['server']['topology'] === 'cluster' && count($j['server']['masters']) === 3 && $j['summary']['keys'] === 30,
+            "cluster: the doctor SCANs every master ({$j['summary']['keys']} of 30 keys, " . count($j['server']['masters']) . ' masters)');
+        ok(!in_array('master_without_replica', array_column($j['warnings'], 'code'), true), 'cluster: no master_without_replica warning while each has one');
+        $m = wx_ha_cluster_masters($ha)[0];
+        $r = wx_ha_cluster_replica_of($ha, $m);
+        wx_ha_kill($ha, $r, 9);
+        $seen = false;
+        for ($i = 0; $i < 40 && !$seen; $i++) {      // until the cluster marks it failed
+            usleep(250000);
+            $j = wx_doctor_json([$ha['dsn'], '--prefix', HA_PREFIX . 'doc']);
+            $seen = in_array('master_without_replica', array_column($j['warnings'], 'code'), true);
+        }
+        ok($seen, "cluster: the doctor warns master_without_replica once the replica of $m is gone");
+        wx_ha_revive($ha, $r);
+        wx_ha_cluster_wait_settled($ha, 30.0, false);
+        $c->deleteMultiple($names);
+    });
 
     [$ev] = under_load($ha, 'cluster CLUSTER FAILOVER', fn () => wx_ha_cluster_failover($ha), 2.0);
     wx_ha_cluster_wait_settled($ha, 20.0, false);
