@@ -286,6 +286,7 @@ static int switch_after_ms = -1;       /* sentinel: send +switch-master (to B) t
 static const char *master_name = "A";  /* master: the value GET answers */
 static int master_readonly;            /* master: GET answers -READONLY */
 static int master_replica;             /* master: ROLE says slave */
+static int master_reset_first;         /* master: its first connection closes at the first command after ROLE */
 
 /* A sentinel that knows "mymaster" at master A, and subscribes. With
  * switch_after_ms it announces B on its first connection, and names B on
@@ -348,11 +349,12 @@ static void fake_silent(int fd, int nth)
 static void fake_master(int fd, int nth)
 {
     char buf[4096], out[256];
-    (void) nth;
     while (fake_read(fd, buf, sizeof(buf)) > 0) {
         if (strstr(buf, "ROLE")) {
             fake_write(fd, master_replica ? "*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:1\r\n$9\r\nconnected\r\n:0\r\n"
                                            : "*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n");
+        } else if (master_reset_first && nth == 0) {
+            return;                   /* the handler exits: the connection is reset */
         } else if (master_readonly) {
             fake_write(fd, "-READONLY You can't write against a read only replica.\r\n");
         } else {
@@ -521,6 +523,54 @@ static void check_engine_fakes(void)
         WX_CHECK(cl->failovers == 1, "one failover (%llu)", (unsigned long long) cl->failovers);
         wx_client_free(cl);
         fake_stop(&ann);
+    }
+
+    /* masters(): the one master, the same connection conn() gives */
+    {
+        wx_conn_t *out[2] = { NULL, NULL };
+        size_t nm = 0;
+        ports[0] = s1.port;
+        cl = client("mymaster", ports, 1, 1.0);
+        WX_CHECK(wx_client_masters(cl, out, 2, &nm) == WX_CONN_OK && nm == 1 && out[0] == wx_client_conn(cl) &&
+                 out[0]->opts.port == master_a_port, "masters(): one, connected, the master");
+        wx_client_free(cl);
+    }
+
+    /* a connection reset after the command was written: sent again only
+     * when running it twice changes nothing */
+    {
+        static const char *inc[] = { "INCR", "k" };
+        static const size_t incl[] = { 4, 1 };
+        wx_conn_cmd_t cmd = { 2, inc, incl, WX_EXPECT_ANY, 0 };
+        redisReply *r = NULL;
+        fake_t mr;
+        master_reset_first = 1;
+        master_name = "R";
+        mr = fake_start(fake_master);
+        master_reset_first = 0;
+        master_a_port = mr.port;
+        fake_stop(&s1);
+        s1 = fake_start(fake_sentinel);
+        ports[0] = s1.port;
+        cl = client("mymaster", ports, 1, 1.0);
+        WX_CHECK((c = get(cl)) == 'R' && cl->retries == 1, "reset during GET: found again, sent once more (%c, %llu retries)",
+                 c ? c : '0', (unsigned long long) cl->retries);
+        wx_client_free(cl);
+        fake_stop(&mr);
+        master_reset_first = 1;
+        mr = fake_start(fake_master);
+        master_reset_first = 0;
+        master_a_port = mr.port;
+        fake_stop(&s1);
+        s1 = fake_start(fake_sentinel);
+        ports[0] = s1.port;
+        cl = client("mymaster", ports, 1, 1.0);
+        WX_CHECK(wx_client_request(cl, &cmd, 1, &r) == WX_CONN_ERR_IO && cl->retries == 0 && strstr(cl->errstr, "closed"),
+                 "reset during INCR: not sent again, the failure is the caller's: %s", cl->errstr);
+        WX_CHECK(get(cl) == 'R', "and the next call works");
+        wx_client_free(cl);
+        fake_stop(&mr);
+        master_a_port = ma.port;
     }
 
     /* READONLY: find the master again, retry once (the fake still names A, so
