@@ -110,8 +110,9 @@ int  wx_sentinel_link_live(const wx_sentinel_link_t *l);
 /* One poll() over every link (timeout 0): connects that completed send
  * their handshake, readable links are read (wx_sentinel_watch_poll), failed
  * ones are dropped, due ones are started when start is set (non-blocking connect to
- * o->seeds[i] with o's sentinel credentials; connect + handshake within the
- * nodes' connect_timeout + read_timeout), a parent's sockets are dropped
+ * o->seeds[i] with o's sentinel credentials; the connect within the nodes'
+ * connect_timeout, SUBSCRIBE answered within read_timeout of being sent,
+ * either counted only while nothing arrived), a parent's sockets are dropped
  * in a forked child. Returns the index of the (last) link that announced a
  * +switch-master for o->service, *to its new master; -1 otherwise. */
 int wx_sentinel_links_poll(wx_sentinel_link_t *links, size_t n, const wx_client_opts_t *o,

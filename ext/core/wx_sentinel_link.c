@@ -104,7 +104,7 @@ static void wx_link_fail(wx_sentinel_link_t *l, int64_t now, const char *fmt, co
 
 static void wx_link_start(wx_sentinel_link_t *l, const wx_topo_addr_t *a, const wx_client_opts_t *o, int64_t now)
 {
-    double budget = o->node.connect_timeout + o->node.read_timeout;
+    double budget = o->node.connect_timeout;
 
     l->ctx = a->unix_path ? redisConnectUnixNonBlock(a->unix_path) : redisConnectNonBlock(a->host, a->port);
     if (!l->ctx) {
@@ -122,11 +122,11 @@ static void wx_link_start(wx_sentinel_link_t *l, const wx_topo_addr_t *a, const 
     }
     l->fork_gen = wx_conn_fork_generation();
     l->connecting = 1;
-    l->until = now + (int64_t) ((budget > 0 && budget < 1e6 ? budget : 2.0) * 1e9);
+    l->until = now + (int64_t) ((budget > 0 && budget < 1e6 ? budget : 1.0) * 1e9);
 }
 
 /* The connect completed (POLLOUT): check it, send the handshake. */
-static void wx_link_connected(wx_sentinel_link_t *l, int64_t now)
+static void wx_link_connected(wx_sentinel_link_t *l, int64_t now, double read_timeout)
 {
     int err = 0;
     socklen_t el = sizeof(err);
@@ -149,6 +149,8 @@ static void wx_link_connected(wx_sentinel_link_t *l, int64_t now)
         return;
     }
     l->connecting = 0;
+    /* the answer is due read_timeout from now, not from the connect */
+    l->until = now + (int64_t) ((read_timeout > 0 && read_timeout < 1e6 ? read_timeout : 1.0) * 1e9);
     wx_sentinel_watch_init_handshake(&l->watch, l->ctx->fd, l->hs_oks);
 }
 
@@ -170,23 +172,27 @@ int wx_sentinel_links_poll(wx_sentinel_link_t *links, size_t n, const wx_client_
             wx_link_start(l, &o->seeds[j], o, now);
         }
         if (!l->ctx) continue;
-        if (!wx_sentinel_link_live(l) && now > l->until) {
-            wx_link_fail(l, now, "%s", l->connecting ? "connect timed out" : "SUBSCRIBE was not answered in time");
-            continue;
-        }
         pfd[k].fd = l->ctx->fd;
         pfd[k].events = l->connecting ? POLLOUT : POLLIN;
         pfd[k].revents = 0;
         idx[k++] = j;
     }
-    if (k == 0 || poll(pfd, (nfds_t) k, 0) <= 0) return -1;
+    if (k == 0) return -1;
+    if (poll(pfd, (nfds_t) k, 0) < 0) return -1;
     for (j = 0; j < k; j++) {
         wx_sentinel_link_t *l = &links[idx[j]];
         wx_topo_hostport_t t;
         wx_watch_rc_t rc;
-        if (!pfd[j].revents) continue;
+        if (!pfd[j].revents) {
+            /* late only if nothing arrived: a PHP worker may idle between
+             * two polls far longer than any timeout */
+            if (!wx_sentinel_link_live(l) && now > l->until) {
+                wx_link_fail(l, now, "%s", l->connecting ? "connect timed out" : "SUBSCRIBE was not answered in time");
+            }
+            continue;
+        }
         if (l->connecting) {
-            wx_link_connected(l, now);
+            wx_link_connected(l, now, o->node.read_timeout);
             continue;
         }
         rc = wx_sentinel_watch_poll(&l->watch, o->service, &t);

@@ -525,6 +525,26 @@ static void check_engine_fakes(void)
         fake_stop(&ann);
     }
 
+    /* a silent sentinel's link is pending for a while: no request waits for it */
+    {
+        int i, good = 1;
+        double worst = 0;
+        ports[0] = s1.port;
+        ports[1] = dead.port;
+        cl = client("mymaster", ports, 2, 0.2);
+        for (i = 0; i < 30; i++) {
+            double t1 = now_s();
+            if (get(cl) != 'A') good = 0;
+            /* the first call is discovery (fakes fork per connection) */
+            if (i > 0 && now_s() - t1 > worst) worst = now_s() - t1;
+            sleep_ms(15);
+        }
+        /* waiting for the link would cost its read_timeout, 0.2 s */
+        WX_CHECK(good && worst < 0.1, "a silent second sentinel: 30 requests over 0.45 s, none waited for its link "
+                 "(slowest %.1f ms)", worst * 1e3);
+        wx_client_free(cl);
+    }
+
     /* masters(): the one master, the same connection conn() gives */
     {
         wx_conn_t *out[2] = { NULL, NULL };
