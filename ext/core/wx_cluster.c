@@ -38,6 +38,7 @@ typedef struct {
     unsigned char asking;   /* ASK: node is the target, send ASKING first */
     unsigned char pinned;   /* MOVED: node is the target even if a rebuilt map lags */
     unsigned char redirs;
+    unsigned char redo;     /* this round's reply is void: it follows a command sent again */
 } wx_cluster_cmd_t;
 
 /* One node's share of a round. */
@@ -187,10 +188,14 @@ static void wx_cluster_followers(wx_cluster_req_t *r, size_t i)
 {
     size_t j;
     for (j = i + 1; j < r->n && !r->c[j].keyed; j++) {
-        if (r->c[j].pending || !wx_client_cmd_idempotent(&r->cmds[j])) continue;
-        freeReplyObject(r->replies[j]);
-        r->replies[j] = NULL;
-        r->c[j].pending = 1;
+        if (!wx_client_cmd_idempotent(&r->cmds[j])) continue;
+        if (r->c[j].pending) {
+            r->c[j].redo = 1;         /* its reply of this round is still to come */
+        } else {
+            freeReplyObject(r->replies[j]);
+            r->replies[j] = NULL;
+            r->c[j].pending = 1;
+        }
         r->cl->retries++;
     }
 }
@@ -204,6 +209,11 @@ static int wx_cluster_take(wx_cluster_req_t *r, size_t i, int node, redisReply *
     wx_slots_redirect_t rd;
     int again = 0;
 
+    if (c->redo) {
+        c->redo = 0;
+        freeReplyObject(rep);
+        return 1;
+    }
     c->asking = 0;
     c->pinned = 0;
     if (rep->type == REDIS_REPLY_ERROR) {
@@ -324,7 +334,9 @@ static int wx_cluster_after(wx_cluster_req_t *r, int64_t *backoff)
     size_t i;
 
     if (r->pause) {
-        int64_t left = r->deadline - wx_client_now();
+        /* at most half of what is left: the round after the pause needs
+         * time for its own round trip */
+        int64_t left = (r->deadline - wx_client_now()) / 2;
         wx_cluster_sleep(*backoff < left ? *backoff : left);
         *backoff = *backoff * 2 < WX_CLUSTER_BACKOFF_MAX ? *backoff * 2 : WX_CLUSTER_BACKOFF_MAX;
     }
