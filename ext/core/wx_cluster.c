@@ -28,6 +28,7 @@
 #define WX_CLUSTER_MAX_REFRESHES 3    /* map rebuilds per call */
 #define WX_CLUSTER_BACKOFF_NS    (2 * 1000000LL)
 #define WX_CLUSTER_BACKOFF_MAX   (100 * 1000000LL)
+#define WX_CLUSTER_MARGIN_NS     (20 * 1000000LL)  /* no retry with less left: the round needs it */
 
 /* Per command of a request. */
 typedef struct {
@@ -179,7 +180,7 @@ static int wx_cluster_exchange(wx_cluster_req_t *r)
 /* Is there time for another round after a pause? */
 static int wx_cluster_time_left(const wx_cluster_req_t *r)
 {
-    return wx_client_now() + WX_CLUSTER_BACKOFF_NS < r->deadline;
+    return wx_client_now() + WX_CLUSTER_MARGIN_NS < r->deadline;
 }
 
 /* Send the keyless commands that follow i again with it, so that a WAIT
@@ -334,9 +335,9 @@ static int wx_cluster_after(wx_cluster_req_t *r, int64_t *backoff)
     size_t i;
 
     if (r->pause) {
-        /* at most half of what is left: the round after the pause needs
-         * time for its own round trip */
-        int64_t left = (r->deadline - wx_client_now()) / 2;
+        /* leave the round after the pause half the margin at least, for
+         * its own round trip */
+        int64_t left = r->deadline - wx_client_now() - WX_CLUSTER_MARGIN_NS / 2;
         wx_cluster_sleep(*backoff < left ? *backoff : left);
         *backoff = *backoff * 2 < WX_CLUSTER_BACKOFF_MAX ? *backoff * 2 : WX_CLUSTER_BACKOFF_MAX;
     }

@@ -281,6 +281,7 @@ static int wx_conn_fits(const wx_conn_cmd_t *cmd, const wx_resp_elem_t *e,
         case WX_EXPECT_ARRAY:
         case WX_EXPECT_BULKS:
             ok = t == WX_RESP_ARRAY && (cmd->expect_n == 0 || (unsigned long long) e->integer == cmd->expect_n);
+            if (ok) return 1;
             if (cmd->expect_n) {
                 snprintf(expected, cap, "an array of %zu %s", cmd->expect_n,
                          cmd->expect == WX_EXPECT_BULKS ? "bulk strings or nils" : "elements");
@@ -323,7 +324,8 @@ static int wx_conn_fits(const wx_conn_cmd_t *cmd, const wx_resp_elem_t *e,
             break;
         }
     }
-    snprintf(expected, cap, "%s", want ? want : "?");
+    /* formatted only for a mismatch: this runs for every element */
+    if (!ok) snprintf(expected, cap, "%s", want ? want : "?");
     return ok;
 }
 

@@ -308,8 +308,8 @@ static wx_client_t *client(double read_timeout, int dead_seed_first)
 /* Commands built from strings: "GET k", "SET k v", ... (one space each). */
 typedef struct {
     wx_conn_cmd_t cmd[64];
-    const char   *argv[64][4];
-    size_t        lens[64][4];
+    const char   *argv[64][8];
+    size_t        lens[64][8];
     char          text[64][64];
     size_t        n;
 } batch_t;
@@ -320,7 +320,7 @@ static void add(batch_t *b, const char *line)
     char *p, *save = NULL;
     int argc = 0;
     snprintf(b->text[k], sizeof(b->text[k]), "%s", line);
-    for (p = strtok_r(b->text[k], " ", &save); p && argc < 4; p = strtok_r(NULL, " ", &save)) {
+    for (p = strtok_r(b->text[k], " ", &save); p && argc < 8; p = strtok_r(NULL, " ", &save)) {
         b->argv[k][argc] = p;
         b->lens[k][argc++] = strlen(p);
     }
@@ -607,6 +607,34 @@ static void check_fork(void)
     wx_client_free(cl);
 }
 
+/* The routing key of a command (wx_client_cmd_key), as the table says. */
+static void check_cmd_key(void)
+{
+    static const struct { const char *line; const char *key; } cases[] = {
+        { "GET k1", "k1" }, { "get k2", "k2" }, { "HSET h f", "h" }, { "SET s v", "s" },
+        { "MGET a b", "a" }, { "EVAL s 1 ek", "ek" }, { "EVAL s 0 x", NULL }, { "PING", NULL },
+        { "ping x", NULL }, { "WAIT 1 100", NULL }, { "SCAN 0", NULL }, { "OBJECT ENCODING ok", "ok" },
+        { "MEMORY USAGE mk", "mk" }, { "MEMORY STATS", NULL }, { "XREAD COUNT 1 STREAMS xs 0", "xs" },
+        { "BITOP AND dst a", "dst" }, { "@odd k", "k" }, { "UNLINK u", "u" },
+    };
+    size_t i;
+    int ok = 1;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        batch_t b;
+        const char *key = NULL;
+        size_t len = 0;
+        int has;
+        memset(&b, 0, sizeof(b));
+        add(&b, cases[i].line);
+        has = wx_client_cmd_key(&b.cmd[0], &key, &len);
+        if (cases[i].key ? !has || len != strlen(cases[i].key) || memcmp(key, cases[i].key, len) != 0 : has) {
+            printf("# %s: got %s\n", cases[i].line, has ? key : "no key");
+            ok = 0;
+        }
+    }
+    WX_CHECK(ok, "the routing key of %zu commands", sizeof(cases) / sizeof(cases[0]));
+}
+
 /* ------------------------------------------------------- a real cluster */
 
 static void check_live(void)
@@ -677,6 +705,7 @@ static void check_live(void)
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
+    check_cmd_key();
     fake_start_all();
     check_order_and_pipelines();
     check_keyless();
