@@ -205,9 +205,7 @@ static void wx_cluster_followers(wx_cluster_req_t *r, size_t i)
 static int wx_cluster_take(wx_cluster_req_t *r, size_t i, int node, redisReply *rep)
 {
     wx_client_t *cl = r->cl;
-    wx_cluster_t *st = cl->engine_state;
     wx_cluster_cmd_t *c = &r->c[i];
-    wx_slots_redirect_t rd;
     int again = 0;
 
     if (c->redo) {
@@ -221,17 +219,13 @@ static int wx_cluster_take(wx_cluster_req_t *r, size_t i, int node, redisReply *
         switch (wx_topo_error_class(rep->str, rep->len)) {
         case WX_TOPO_ERRCLASS_MOVED:
         case WX_TOPO_ERRCLASS_ASK: {
-            char host[WX_TOPO_HOST_MAX];
-            int to;
-            if (c->redirs >= WX_CLUSTER_MAX_REDIRECTS || wx_slots_parse_redirect(rep->str, rep->len, &rd) != 0) {
+            unsigned slot;
+            int to, kind;
+            if (c->redirs >= WX_CLUSTER_MAX_REDIRECTS ||
+                !(kind = wx_cluster_redirect(cl, node, rep->str, rep->len, &slot, &to))) {
                 break;
             }
-            /* "-MOVED 42 :7001": the host of the node that answered (copied:
-             * adding a node may move st->nodes) */
-            memcpy(host, rd.to.host[0] ? rd.to.host : st->nodes[node].host, WX_TOPO_HOST_MAX);
-            if (!host[0] || (to = wx_cluster_node_by_addr(cl, host, rd.to.port)) < 0) break;
-            if (rd.kind == WX_SLOTS_REDIR_MOVED) {
-                if (wx_slots_apply_moved(&st->map, rd.slot, host, rd.to.port) < 0) break;
+            if (kind == 1) {
                 c->pinned = 1;
                 r->refresh = 1;
             } else {

@@ -63,6 +63,13 @@ int wx_cluster_slot_node(wx_client_t *cl, unsigned slot);
  * -1 when none. */
 int wx_cluster_first_master(wx_client_t *cl);
 
+/* An error reply to a command sent to `node`: 1 for a MOVED (the map
+ * updated), 2 for an ASK, *to the target's nodes index and *slot the slot;
+ * 0 when it is no redirect or an unusable one (malformed, a unix-socket
+ * node answering ":port", the node table full). Outside bytes: fuzzed
+ * (tests/fuzz/fuzz_cluster.c). */
+int wx_cluster_redirect(wx_client_t *cl, int node, const char *msg, size_t len, unsigned *slot, int *to);
+
 /* The engine's masters() and the state's life. */
 int  wx_cluster_masters(wx_client_t *cl, wx_conn_t **out, size_t cap, size_t *n);
 int  wx_cluster_state_init(wx_client_t *cl);

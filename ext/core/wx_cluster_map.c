@@ -16,7 +16,9 @@ static int wx_cluster_add(wx_cluster_t *st, const char *host, int port, const ch
     wx_cluster_node_t *n;
     size_t hl = host ? strlen(host) : 0;
 
-    if (hl >= WX_TOPO_HOST_MAX) return -1;
+    /* bounded as the map is: redirects name the nodes, and a confused or
+     * hostile node could name new ones forever */
+    if (hl >= WX_TOPO_HOST_MAX || st->nnodes >= WX_SLOTS_MAX_NODES) return -1;
     if (st->nnodes == st->cap) {
         size_t nc = st->cap ? st->cap * 2 : 8;
         wx_cluster_node_t *nn = realloc(st->nodes, nc * sizeof(*nn));
@@ -219,6 +221,24 @@ int wx_cluster_refresh(wx_client_t *cl, int avoid)
     return wx_client_fail(cl, ncand && same && first == WX_CONN_ERR_AUTH ? WX_CONN_ERR_AUTH : WX_CONN_ERR_CONNECT,
                           "no node of the Redis Cluster gave its slot map (CLUSTER SLOTS): %s",
                           ncand ? report : "no seed given");
+}
+
+int wx_cluster_redirect(wx_client_t *cl, int node, const char *msg, size_t len, unsigned *slot, int *to)
+{
+    wx_cluster_t *st = cl->engine_state;
+    wx_slots_redirect_t rd;
+    char host[WX_TOPO_HOST_MAX];
+
+    if (wx_slots_parse_redirect(msg, len, &rd) != 0) return 0;
+    /* "-MOVED 42 :7001": the host of the node that answered (copied:
+     * adding a node may move st->nodes) */
+    memcpy(host, rd.to.host[0] ? rd.to.host : st->nodes[node].host, WX_TOPO_HOST_MAX);
+    if (!host[0] || (*to = wx_cluster_node_by_addr(cl, host, rd.to.port)) < 0) return 0;
+    if (rd.kind == WX_SLOTS_REDIR_MOVED && wx_slots_apply_moved(&st->map, rd.slot, host, rd.to.port) < 0) {
+        return 0;
+    }
+    *slot = rd.slot;
+    return rd.kind == WX_SLOTS_REDIR_MOVED ? 1 : 2;
 }
 
 int wx_cluster_masters(wx_client_t *cl, wx_conn_t **out, size_t cap, size_t *n)
