@@ -433,6 +433,8 @@ static int wx_conn_sink(void *ud, const wx_resp_elem_t *e)
 static size_t wx_conn_digits(size_t v)
 {
     size_t d = 1;
+    if (v < 10) return 1;
+    if (v < 100) return 2;
     while (v >= 10) { v /= 10; d++; }
     return d;
 }
@@ -455,6 +457,15 @@ static char *wx_conn_resp_uint(char *p, char lead, size_t v)
 {
     char tmp[24];
     size_t k = 0;
+    /* keys and short values: one or two digits, without the division loop */
+    if (v < 100) {
+        *p++ = lead;
+        if (v >= 10) *p++ = (char) ('0' + v / 10);
+        *p++ = (char) ('0' + v % 10);
+        *p++ = '\r';
+        *p++ = '\n';
+        return p;
+    }
     *p++ = lead;
     do { tmp[k++] = (char) ('0' + v % 10); v /= 10; } while (v);
     while (k) *p++ = tmp[--k];
