@@ -120,16 +120,13 @@ static void wx_store_free_replies(redisReply **replies, size_t n)
     }
 }
 
-zend_result wx_store_pipeline(wx_cache_obj_t *c, const wx_conn_cmd_t *cmds, size_t n,
-                              redisReply **replies, unsigned flags)
+/* Error replies of a pipeline that came back: thrown unless the caller
+ * keeps them. */
+static zend_result wx_store_check_replies(const wx_conn_cmd_t *cmds, size_t n,
+                                          redisReply **replies, unsigned flags)
 {
     size_t i;
 
-    if (wx_conn_request(c->conn, cmds, n, replies) != WX_CONN_OK) {
-        WXREDIS_G(cache_stats).errors++;
-        wx_throw_cache(c->conn->err, "%s", c->conn->errstr);
-        return FAILURE;
-    }
     if (!(flags & WX_STORE_KEEP_ERRORS)) {
         for (i = 0; i < n; i++) {
             if (UNEXPECTED(replies[i]->type == REDIS_REPLY_ERROR)) {
@@ -140,6 +137,54 @@ zend_result wx_store_pipeline(wx_cache_obj_t *c, const wx_conn_cmd_t *cmds, size
         }
     }
     return SUCCESS;
+}
+
+zend_result wx_store_pipeline(wx_cache_obj_t *c, const wx_conn_cmd_t *cmds, size_t n,
+                              redisReply **replies, unsigned flags)
+{
+    if (wx_client_request_split(c->client, cmds, n, replies) != WX_CONN_OK) {
+        WXREDIS_G(cache_stats).errors++;
+        wx_throw_cache(c->client->err, "%s", c->client->errstr);
+        return FAILURE;
+    }
+    return wx_store_check_replies(cmds, n, replies, flags);
+}
+
+zend_result wx_store_pipeline_at(wx_cache_obj_t *c, wx_conn_t *node, const wx_conn_cmd_t *cmds, size_t n,
+                                 redisReply **replies, unsigned flags)
+{
+    (void) c;
+    if (wx_conn_request(node, cmds, n, replies) != WX_CONN_OK) {
+        WXREDIS_G(cache_stats).errors++;
+        wx_throw_cache(node->err, "%s", node->errstr);
+        return FAILURE;
+    }
+    return wx_store_check_replies(cmds, n, replies, flags);
+}
+
+wx_conn_t **wx_store_masters(wx_cache_obj_t *c, size_t *n)
+{
+    wx_conn_t *one, **all;
+    size_t have;
+
+    if (wx_client_masters(c->client, &one, 1, &have) != WX_CONN_OK) {
+        goto fail;
+    }
+    all = safe_emalloc(have, sizeof(*all), 0);
+    if (have == 1) {
+        all[0] = one;
+    } else if (wx_client_masters(c->client, all, have, n) != WX_CONN_OK) {
+        efree(all);
+        goto fail;
+    } else {
+        have = *n < have ? *n : have;
+    }
+    *n = have;
+    return all;
+fail:
+    WXREDIS_G(cache_stats).errors++;
+    wx_throw_cache(c->client->err, "%s", c->client->errstr);
+    return NULL;
 }
 
 
@@ -201,11 +246,51 @@ zend_result wx_store_get(wx_cache_obj_t *c, zend_string *rk, zval *out)
     return rc;
 }
 
-/* The connection batches read without a reply tree (one place, so that
- * the client behind it can change). */
+/* The connection a batch is read from without a reply tree: a single
+ * node's. NULL on Sentinel and Cluster, whose client follows failovers
+ * and splits a batch by slot: those go through wx_store_pipeline. */
 static zend_always_inline wx_conn_t *wx_store_conn(wx_cache_obj_t *c)
 {
-    return c->conn;
+    return c->client->opts.mode == WX_TOPO_SINGLE ? wx_client_conn(c->client) : NULL;
+}
+
+/* MGET through the client's request path (Sentinel, Cluster): the reply
+ * tree, each value decoded after the whole reply was read. */
+static zend_result wx_store_get_tree(wx_cache_obj_t *c, uint32_t n, const char **argv, const size_t *lens,
+                                     zval *def, HashTable *values)
+{
+    wx_conn_cmd_t cmd = { (int) n + 1, argv, lens, WX_EXPECT_BULKS, n };
+    redisReply *r;
+    uint32_t i;
+    zval v;
+
+    if (wx_store_pipeline(c, &cmd, 1, &r, 0) == FAILURE) {
+        return FAILURE;
+    }
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != n) {
+        freeReplyObject(r);
+        wx_throw_cache(WX_CONN_ERR_PROTOCOL, "unexpected reply to MGET");
+        return FAILURE;
+    }
+    for (i = 0; i < n; i++) {
+        zend_string *rk = zend_string_init(argv[i + 1], lens[i + 1], 0);
+        zend_result rc = wx_store_decode_reply(c, rk, r->element[i], &v);
+        zend_string_release(rk);
+        if (rc == FAILURE) {
+            freeReplyObject(r);
+            return FAILURE;
+        }
+        if (Z_ISUNDEF(v)) {
+            if (def) {
+                ZVAL_COPY(&v, def);
+            } else {
+                ZVAL_NULL(&v);
+            }
+        }
+        zend_hash_next_index_insert_new(values, &v);
+    }
+    freeReplyObject(r);
+    return SUCCESS;
 }
 
 /* An MGET reply as it is read: every value decoded straight from the read
@@ -266,6 +351,9 @@ zend_result wx_store_get_argv(wx_cache_obj_t *c, uint32_t n, const char **argv, 
 
     if (n == 0) {
         return SUCCESS;
+    }
+    if (!conn) {
+        return wx_store_get_tree(c, n, argv, lens, def, values);
     }
     if (wx_conn_request_visit(conn, &cmd, 1, wx_store_mget_visit, &x) != WX_CONN_OK) {
         WXREDIS_G(cache_stats).errors++;

@@ -154,11 +154,15 @@ zend_result wx_op_set_refresh_token(wx_op_t *op, wx_cache_obj_t *c, zend_string 
     zend_result rc = FAILURE;
 
     if (bytes) {
+        char what[WX_KEYS_APPID_MAX + 48];
         wx_op_argv_init(cmds, 2);
-        /* no expiry */
+        /* no expiry; durable when min_replicas asks for it */
         wx_argv_add_cstr(&cmds[0], "SET"); wx_argv_add_zstr(&cmds[0], key); wx_argv_add_zstr(&cmds[0], bytes);
+        wx_argv_expect(&cmds[0], WX_EXPECT_OK, 0);
         wx_argv_add_cstr(&cmds[1], "DEL"); wx_argv_add_zstr(&cmds[1], hot);
-        if ((rc = wx_op_redis(c, cmds, 2, replies)) == SUCCESS) {
+        wx_argv_expect(&cmds[1], WX_EXPECT_INTEGER, 0);
+        snprintf(what, sizeof(what), "the refresh token of authorizer \"%s\"", ZSTR_VAL(authorizer));
+        if ((rc = wx_op_redis_durable(op, c, cmds, 2, 0, replies, what)) == SUCCESS) {
             wx_op_free_replies(replies, 2);
         }
         zend_string_release(bytes);
@@ -270,6 +274,8 @@ zend_result wx_op_store_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *
     zend_string *v_token = wx_op_encode_str(token, tkey);
     wx_argv_t cmds[3];
     redisReply *replies[3];
+    char what[WX_KEYS_APPID_MAX + 48];
+    bool wrote_refresh = !expected || !zend_string_equals(expected, refresh);
     size_t n = 0;
     zend_result rc = FAILURE;
 
@@ -299,7 +305,10 @@ zend_result wx_op_store_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *
         wx_argv_add_cstr(&cmds[n], "EX"); wx_argv_add_long(&cmds[n], ttl);
         n++;
     }
-    if (wx_op_redis(c, cmds, n, replies) == SUCCESS) {
+    /* the refresh token (when written) goes first and must be durable */
+    snprintf(what, sizeof(what), "the refresh token of authorizer \"%s\"", ZSTR_VAL(authorizer));
+    if ((wrote_refresh ? wx_op_redis_durable(op, c, cmds, n, 0, replies, what)
+                       : wx_op_redis(c, cmds, n, replies)) == SUCCESS) {
         wx_op_free_replies(replies, n);
         rc = SUCCESS;
     }
