@@ -19,7 +19,8 @@
  *   --no-consume     do not iterate getMultiple() results (by default every
  *                    contender walks its result with foreach, as callers do)
  *   --value KIND     token (default: a 227-byte serialized array, like an
- *                    access token entry), small (an int), large (~4 KB array)
+ *                    access token entry), small (an int), string (40 bytes),
+ *                    2k (a 2.1 KB array), large (an 8 KB array)
  * Without --port a private redis-server is started (tests/support/redis.inc).
  *
  * Only prints; exits 0 unless something errors (a wrong value read back, a
@@ -117,9 +118,11 @@ function value_of(string $kind): mixed
     $s = fn (int $n) => substr(str_repeat(md5((string) mt_rand()), intdiv($n, 32) + 1), 0, $n);
     return match ($kind) {
         'small' => 42,
+        'string' => $s(40),
+        '2k' => array_map(fn ($i) => ['id' => $i, 'name' => $s(24), 'score' => $i / 7, 'tags' => ['a', 'b']], range(1, 15)),
         'token' => ['access_token' => $s(136), 'expires_in' => 7200, 'created_at' => 1700000000],
         'large' => array_map(fn ($i) => ['id' => $i, 'name' => $s(24), 'score' => $i / 7, 'tags' => ['a', 'b']], range(1, 60)),
-        default => throw new InvalidArgumentException("--value must be token, small or large"),
+        default => throw new InvalidArgumentException("--value must be token, small, string, 2k or large"),
     };
 }
 
@@ -148,6 +151,8 @@ function contender_psr16(object $c, array $keys, array $batch, mixed $value, boo
             ? function (int $n) use ($c, $keys) { for ($i = 0; $i < $n; $i++) { foreach ($c->getMultiple($keys) as $kk => $v) {} } }
             : function (int $n) use ($c, $keys) { for ($i = 0; $i < $n; $i++) { $c->getMultiple($keys); } },
         'setMultiple' => function (int $n) use ($c, $batch) { for ($i = 0; $i < $n; $i++) { $c->setMultiple($batch, 7200); } },
+        // keys nobody writes: every contender's DEL finds nothing, the server's work is alike
+        'deleteMultiple' => function (int $n) use ($c, $keys) { $d = array_map(fn ($k) => "d$k", $keys); for ($i = 0; $i < $n; $i++) { $c->deleteMultiple($d); } },
     ];
 }
 
@@ -170,6 +175,7 @@ function contender_php(Redis $r, array $keys, array $batch, mixed $value, bool $
                 $r->exec();
             }
         },
+        'deleteMultiple' => function (int $n) use ($r, $keys) { $d = array_map(fn ($k) => "d$k", $keys); for ($i = 0; $i < $n; $i++) { $r->del($d); } },
     ];
 }
 
@@ -224,6 +230,7 @@ function contender_raw(int $port, array $keys, array $batch): array
         'getMultiple' => [resp('MGET', ...array_map(fn ($kk) => "braw:$kk", array_keys($batch))),
                           '*' . count($blobs) . "\r\n" . implode('', array_map($bulk, $blobs))],
         'setMultiple' => [$setAll, str_repeat("+OK\r\n", count($blobs))],
+        'deleteMultiple' => [resp('DEL', ...array_map(fn ($kk) => "braw:d$kk", array_keys($batch))), ":0\r\n"],
     ];
     // write the keys and check every reply once, byte for byte
     fwrite($s, $setAll);
@@ -358,14 +365,15 @@ function main(): int
     }
 
     // --- timing ------------------------------------------------------------
-    $ops = ['get' => "get (hit)", 'set' => "set (ttl)", 'has' => "has", 'getMultiple' => "getMultiple($B)", 'setMultiple' => "setMultiple($B)"];
+    $ops = ['get' => "get (hit)", 'set' => "set (ttl)", 'has' => "has", 'getMultiple' => "getMultiple($B)", 'setMultiple' => "setMultiple($B)",
+            'deleteMultiple' => "deleteMultiple($B)"];
     $names = array_keys($contenders);
     $sec = [];    // [op][name] => list of seconds per call, one per round
     $cpus = [];   // same, CPU time of this (client) process
     $rt = [];     // [op] => [round_trips, commands, calls] of wxredis (tcp + unix)
     $pr->rawCommand('CONFIG', 'RESETSTAT');
     $t0 = microtime(true);
-    $count = fn (string $op) => in_array($op, ['getMultiple', 'setMultiple'], true) ? $NB : $N;
+    $count = fn (string $op) => in_array($op, ['getMultiple', 'setMultiple', 'deleteMultiple'], true) ? $NB : $N;
     // warm-up: code paths, connections, CPU caches
     foreach ($ops as $op => $label) {
         $rt[$op] = ['round_trips' => 0, 'commands' => 0, 'reconnects' => 0, 'calls' => 0];
@@ -523,7 +531,7 @@ function main(): int
         echo $line, "\n";
     }
     $parts = [];
-    foreach (['get', 'set', 'setex', 'exists', 'mget'] as $c) {
+    foreach (['get', 'set', 'setex', 'exists', 'mget', 'del'] as $c) {
         if (isset($cmd[$c]) && $cmd[$c][0] > 0) {
             $parts[] = sprintf('%s %.2f', strtoupper($c), $cmd[$c][1] / $cmd[$c][0]);
         }
@@ -531,10 +539,17 @@ function main(): int
     echo "  redis-server time per command (INFO commandstats, all contenders): ", implode(', ', $parts), "\n";
 
     echo "\ntargets\n";
-    foreach (['get', 'set', 'has'] as $op) {
+    foreach (['get', 'set', 'has', 'getMultiple', 'deleteMultiple'] as $op) {
         [$m, $lo, $hi] = $ratio($op, 'wxredis', 'phpredis');
         $verdict = $m >= 1.0 ? 'met' : ($hi >= 1.0 ? 'met within noise (median < 1, some rounds >= 1)' : 'NOT met');
         printf("  %-16s wxredis/phpredis >= 1.0 : %.2f  %s\n", $ops[$op], $m, $verdict);
+    }
+    if ($sock) {
+        foreach (['get', 'set', 'has'] as $op) {
+            [$m, $lo, $hi] = $ratio($op, 'wxredis/unix', 'phpredis/unix');
+            $verdict = $m >= 1.0 ? 'met' : ($hi >= 1.0 ? 'met within noise (median < 1, some rounds >= 1)' : 'NOT met');
+            printf("  %-16s unix wxredis/phpredis >= 1.0 : %.2f  %s\n", $ops[$op], $m, $verdict);
+        }
     }
     foreach (['getMultiple', 'setMultiple'] as $op) {
         [$c, $lo, $hi] = $cost($op, 'wxredis', 'wxredis');

@@ -13,6 +13,14 @@
  *                  (echo mode, a ~1 KiB answer), SET, unlock
  *   ticket push    handleCallback() of a component_verify_ticket push
  *                  (verify, decrypt, parse, 3 commands in one round trip)
+ *   authorizer token  getAuthorizerAccessToken() with a fresh token cached
+ *                  (EasyWeChat's md5-named key and, in builds that have it,
+ *                  wxredis's own current key)
+ *   cache get      WxRedis\Cache::get() of a 136-byte token string: the
+ *                  one round trip an authorizer token is measured against
+ * Then the time per authorizer token over the time per cache get, the
+ * median of 9 interleaved rounds, and the round trips per call
+ * (stats()['round_trips']).
  *
  * Prints one line per scenario: "name ops/s". Not a test; exits 0 unless
  * something errors.
@@ -62,6 +70,15 @@ $scenarios = [
     }],
     'ticket push' => [$n, fn () => $p->handleCallback($query, $body)],
 ];
+// an authorized account with a fresh token, as a refresh leaves it (both keys)
+$auth = 'wxbenchauthorizer';
+$atoken = str_repeat('a', 136);
+$p->setAuthorizerRefreshToken($auth, 'refreshtoken@@@bench');
+$cache->set("open-platform.authorizer_access_token.$auth." . md5('refreshtoken@@@bench'), $atoken, 7000);
+$cache->set("wxredis.authorizer_access_token.$appId.$auth", $atoken, 7000);
+$cache->set('bench-get', $atoken, 7000);
+$scenarios['authorizer token'] = [$n, fn () => $p->getAuthorizerAccessToken($auth)];
+$scenarios['cache get'] = [$n, fn () => $cache->get('bench-get')];
 foreach ($scenarios as $name => [$count, $fn]) {
     $fn();                                        // warm up, and fail loudly before timing
     $t = hrtime(true);
@@ -70,4 +87,28 @@ foreach ($scenarios as $name => [$count, $fn]) {
     }
     printf("%-14s %10.0f ops/s\n", $name, $count / ((hrtime(true) - $t) / 1e9));
 }
+// authorizer token against a plain get, interleaved
+$block = function (callable $fn, int $count): float {
+    $t = hrtime(true);
+    for ($i = 0; $i < $count; $i++) {
+        $fn();
+    }
+    return (hrtime(true) - $t) / $count;
+};
+$ratios = [];
+for ($r = 0; $r < 9; $r++) {
+    $order = $r % 2 ? ['cache get', 'authorizer token'] : ['authorizer token', 'cache get'];
+    $t = [];
+    foreach ($order as $name) {
+        $t[$name] = $block($scenarios[$name][1], $n);
+    }
+    $ratios[] = $t['authorizer token'] / $t['cache get'];
+}
+sort($ratios);
+$s0 = $cache->stats()['round_trips'];
+for ($i = 0; $i < 100; $i++) {
+    $p->getAuthorizerAccessToken($auth);
+}
+printf("authorizer token / cache get: %.2f (%.2f-%.2f) time per call, median of 9 interleaved rounds; %.2f round trips per call\n",
+    $ratios[4], $ratios[0], $ratios[8], ($cache->stats()['round_trips'] - $s0) / 100);
 $cache->clear();

@@ -59,6 +59,7 @@ ticket_stored_at       wxredis     wxredis    w     fixed      2592000 int    sa
 push_ticket_requested  wxredis     wxredis    w     fixed      600    int    same row split ["wxcomp",null,null] in prefix
 component_lock         wxredis     wxredis    w     lock       1      lock   same row split ["wxcomp",null,null] in prefix
 authorizer_lock        wxredis     wxredis    w     lock       1      lock   same row split ["wxcomp","wxauth",null] in prefix
+authorizer_token_current wxredis     wxredis    w     expires_in 500    string same row split ["wxcomp","wxauth",null] in prefix
 ticket                 easywechat4 easywechat r     fixed      3600   string same row split ["wxcomp",null,null] in prefix
 token_4x               easywechat4 easywechat r     expires_in 500    array  same row split [null,null,"md5"] in prefix
 -- prefix rules

@@ -14,6 +14,7 @@ $raw = wx_test_raw();
 $pre = wx_test_prefix();
 $rkey = fn (string $a) => 'wxredis:authorizer_refresh_token:' . WX_PLATFORM_APPID . ":$a";
 $akey = fn (string $a, string $r) => $pre . "open-platform.authorizer_access_token.$a." . md5($r);
+$hkey = fn (string $a) => wx_platform_current_key($a);
 $calls = fn (string $api) => wx_emu_calls($emu, "/cgi-bin/component/$api");
 $current = fn (string $a) => wx_emu_control($emu, 'state')['current']["authorizer:$a"] ?? null;
 wx_platform_push_ticket($emu, $p);
@@ -45,6 +46,7 @@ var_dump($r2 !== $r1, $raw->get($akey('wxa1', $r2)) === serialize($t), $raw->ttl
 var_dump($p->getAuthorizerAccessToken('wxa1') === $t, $calls('api_authorizer_token'));
 echo "-- refresh inside the margin\n";
 $raw->pexpire($akey('wxa1', $r2), '100000');
+$raw->pexpire($hkey('wxa1'), '100000');
 $t2 = $p->getAuthorizerAccessToken('wxa1');
 $r3 = $p->getAuthorizerRefreshToken('wxa1');
 var_dump($t2 !== $t, $r3 !== $r2, $calls('api_authorizer_token'), $raw->exists($akey('wxa1', $r3)));
@@ -70,7 +72,7 @@ $r = $p->getAuthorizerRefreshToken('wxa2');
 var_dump($raw->exists($akey('wxa2', $r)));
 $ev = wx_emu_control($emu, 'authorize', ['authorizer_appid' => 'wxa2', 'info_type' => 'unauthorized']);
 var_dump($p->handleCallback($ev['query'], $ev['body']));
-var_dump($p->getAuthorizerRefreshToken('wxa2'), $raw->exists($rkey('wxa2')), $raw->exists($akey('wxa2', $r)));
+var_dump($p->getAuthorizerRefreshToken('wxa2'), $raw->exists($rkey('wxa2')), $raw->exists($akey('wxa2', $r)), $raw->exists($hkey('wxa2')));
 wx_platform_try(fn () => $p->getAuthorizerAccessToken('wxa2'));
 echo "-- wxa1 is not affected\n";
 var_dump($p->getAuthorizerRefreshToken('wxa1') === $r3);
@@ -80,7 +82,7 @@ var_dump($p->handleCallback($ev['query'], $ev['body']));
 
 echo "-- export and import\n";
 $exported = $p->getAuthorizerRefreshToken('wxa1');
-$raw->del($rkey('wxa1'));
+$raw->del($rkey('wxa1'), $hkey('wxa1'));   // the authorizer's data gone (its token too)
 wx_platform_try(fn () => $p->getAuthorizerAccessToken('wxa1'));
 var_dump($p->getAuthorizerRefreshToken('wxa1'));
 $p->setAuthorizerRefreshToken('wxa1', $exported);
@@ -95,7 +97,7 @@ var_dump($t3 !== $t2, $t3 === $current('wxa1'));
 
 echo "-- a component token WeChat rejects during an authorizer refresh is replaced, the refresh retried\n";
 wx_emu_control($emu, 'expire_token');
-$raw->del($akey('wxa1', $p->getAuthorizerRefreshToken('wxa1')));
+$raw->del($akey('wxa1', $p->getAuthorizerRefreshToken('wxa1')), $hkey('wxa1'));
 $ct = $calls('api_component_token');
 var_dump($p->getAuthorizerAccessToken('wxa1') === $current('wxa1'), $calls('api_component_token') - $ct);
 
@@ -116,9 +118,10 @@ echo "-- no ticket, no component token: an authorizer token inside the margin is
 $r = $p->getAuthorizerRefreshToken('wxa1');
 $t = $p->getAuthorizerAccessToken('wxa1');
 $raw->pexpire($akey('wxa1', $r), '100000');
+$raw->pexpire($hkey('wxa1'), '100000');
 $raw->del($pre . 'open_platform.component_access_token.' . WX_PLATFORM_APPID, $pre . 'open_platform.verify_ticket.' . WX_PLATFORM_APPID);
 var_dump($p->getAuthorizerAccessToken('wxa1') === $t, $p->getAuthorizerRefreshToken('wxa1') === $r);
-$raw->del($akey('wxa1', $r), wx_platform_lock_key());
+$raw->del($akey('wxa1', $r), $hkey('wxa1'), wx_platform_lock_key());
 wx_platform_try(fn () => $p->getAuthorizerAccessToken('wxa1'));
 wx_emu_stop($emu);
 ?>
@@ -171,6 +174,7 @@ bool(true)
 int(1)
 string(7) "success"
 NULL
+int(0)
 int(0)
 int(0)
 WxRedis\InvalidArgumentException(40): No authorizer_refresh_token is stored for authorizer "wxa2" of component "wx0000000000component" (key "wxredis:authorizer_refresh_token:wx0000000000component:wxa2"): it is stored when the account authorizes the platform (handleCallback() or handleAuthorization()) and removed when it revokes; import one with setAuthorizerRefreshToken()

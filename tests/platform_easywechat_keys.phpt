@@ -100,11 +100,19 @@ var_dump($ewc->getAuthorizerAccessToken('wxauthorizer0003', $refresh) === $atoke
 $cache->delete('open-platform.authorizer_access_token.wxauthorizer0003.' . md5($refresh));
 $byEwc = $ewc->getAuthorizerAccessToken('wxauthorizer0003', $refresh);
 $before = $calls('api_authorizer_token');
-var_dump($ewc->calls, $p->getAuthorizerAccessToken('wxauthorizer0003') === $byEwc, $calls('api_authorizer_token') - $before);
+// the manager keeps serving its own copy (one round trip, still valid) ...
+var_dump($ewc->calls, $p->getAuthorizerAccessToken('wxauthorizer0003') === $atoken, $calls('api_authorizer_token') - $before);
+// ... and once that copy is gone (expired, or rejected and invalidated) it
+// takes the token EasyWeChat refreshed, without calling WeChat
+var_dump($p->invalidateAuthorizerAccessToken('wxauthorizer0003', $atoken));
+var_dump($p->getAuthorizerAccessToken('wxauthorizer0003') === $byEwc, $calls('api_authorizer_token') - $before);
+var_dump($raw->get($pre . 'wxredis.authorizer_access_token.' . WX_PLATFORM_APPID . '.wxauthorizer0003') === serialize($byEwc));
 
 echo "-- the manager's own refresh writes what EasyWeChat reads\n";
 $ewc->calls = 0;
+// both keys expire together (one lifetime, written by one refresh)
 $cache->delete('open-platform.authorizer_access_token.wxauthorizer0003.' . md5($refresh));
+$cache->delete('wxredis.authorizer_access_token.' . WX_PLATFORM_APPID . '.wxauthorizer0003');
 $mine = $p->getAuthorizerAccessToken('wxauthorizer0003');
 var_dump($ewc->getAuthorizerAccessToken('wxauthorizer0003', $p->getAuthorizerRefreshToken('wxauthorizer0003')) === $mine, $ewc->calls);
 
@@ -142,6 +150,10 @@ int(0)
 int(1)
 bool(true)
 int(0)
+bool(true)
+bool(true)
+int(0)
+bool(true)
 -- the manager's own refresh writes what EasyWeChat reads
 bool(true)
 int(0)
@@ -149,6 +161,7 @@ int(0)
 {prefix}open-platform.authorizer_access_token.wxauthorizer0003.{md5}  s:133:"..."  ttl 6700
 {prefix}open_platform.component_access_token.wx0000000000component  s:133:"..."  ttl 7100
 {prefix}open_platform.verify_ticket.wx0000000000component  s:95:"..."  ttl ~41400
+{prefix}wxredis.authorizer_access_token.wx0000000000component.wxauthorizer0003  s:133:"..."  ttl 6700
 {prefix}wxredis.verify_ticket_stored_at.wx0000000000component  i:%d;  ttl ~2592000
 bool(true)
 bool(true)

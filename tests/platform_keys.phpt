@@ -59,7 +59,7 @@ $raw->del($pre . 'open_platform.component_access_token.' . WX_PLATFORM_APPID);
 $holdLock('/cgi-bin/component/api_component_token', wx_platform_lock_key(),
     '(new WxRedis\OpenPlatform($platformConfig, wx_test_cache()))->getComponentAccessToken();');
 $refresh = $p->getAuthorizerRefreshToken($auth);
-$raw->del($pre . "open-platform.authorizer_access_token.$auth." . md5($refresh));
+$raw->del($pre . "open-platform.authorizer_access_token.$auth." . md5($refresh), wx_platform_current_key($auth));
 $holdLock('/cgi-bin/component/api_authorizer_token', wx_platform_lock_key($auth),
     '(new WxRedis\OpenPlatform($platformConfig, wx_test_cache()))->getAuthorizerAccessToken("' . $auth . '");');
 $snapshot();
@@ -83,4 +83,5 @@ ticket_stored_at       {prefix}wxredis.verify_ticket_stored_at.wx0000000000compo
 push_ticket_requested  {prefix}wxredis.push_ticket_requested.wx0000000000component  component=wx0000000000component authorizer=-  fixed ttl as the table says
 component_lock         {prefix}wxredis.lock.component_access_token.wx0000000000component  component=wx0000000000component authorizer=-  lock ttl as the table says
 authorizer_lock        {prefix}wxredis.lock.authorizer_access_token.wx0000000000component.{authorizer}  component=wx0000000000component authorizer={authorizer}  lock ttl as the table says
-roles the table says wxredis writes: 8, seen: 8, seen outside the table: 0
+authorizer_token_current {prefix}wxredis.authorizer_access_token.wx0000000000component.{authorizer}  component=wx0000000000component authorizer={authorizer}  expires_in ttl as the table says
+roles the table says wxredis writes: 9, seen: 9, seen outside the table: 0

@@ -35,6 +35,7 @@ wx_platform_authorize($emu, $p, 'wxauthorizer0001');
 $refresh = $p->getAuthorizerRefreshToken('wxauthorizer0001');
 $akey = wx_test_prefix() . 'open-platform.authorizer_access_token.wxauthorizer0001.' . md5($refresh);
 var_dump($raw->del($akey));
+$raw->del(wx_platform_current_key('wxauthorizer0001'));
 $outs = wx_platform_wait(wx_platform_spawn(32,
     'echo (new WxRedis\OpenPlatform($platformConfig, wx_test_cache()))->getAuthorizerAccessToken("wxauthorizer0001");', $emu));
 $atoken = $show($outs, 'authorizer');
@@ -44,7 +45,7 @@ var_dump($raw->get($akey) === serialize($atoken));
 
 echo "-- both cold at once: one call each\n";
 $raw->del(wx_test_prefix() . 'open_platform.component_access_token.' . WX_PLATFORM_APPID);
-$raw->del($akey);
+$raw->del($akey, wx_platform_current_key('wxauthorizer0001'));
 $outs = wx_platform_wait(wx_platform_spawn(16,
     '$p = new WxRedis\OpenPlatform($platformConfig, wx_test_cache());'
     . 'echo $p->getAuthorizerAccessToken("wxauthorizer0001") === $p->getAuthorizerAccessToken("wxauthorizer0001") ? "ok" : "differ";', $emu));

@@ -27,6 +27,7 @@ set_error_handler(function (int $no, string $msg, string $file, int $line) {
 
 const PAGES = __DIR__ . '/pages';
 const COMPONENT = 'wxbenchcomponent0001';
+const AUTHORIZER = 'wxbenchauthorizer01';
 
 /**
  * id => [group, contender, pool, page, transport]. The "tuned" pool is the
@@ -46,6 +47,7 @@ function targets(bool $unix): array
         'mget/symfony' => ['mget', 'symfony', 'ship', 'mget_symfony.php', 'tcp'],
         'token/wxredis' => ['token', 'wxredis', 'ship', 'token_wxredis.php', 'tcp'],
         'token/easywechat' => ['token', 'easywechat', 'ship', 'token_easywechat.php', 'tcp'],
+        'atoken/wxredis' => ['atoken', 'wxredis', 'ship', 'atoken_wxredis.php', 'tcp'],
     ];
     if ($unix) {
         $t += [
@@ -62,6 +64,7 @@ const GROUPS = [
     'get' => 'one cache get, TCP',
     'mget' => 'getMultiple(20), TCP',
     'token' => 'getComponentAccessToken() (cached), TCP',
+    'atoken' => 'getAuthorizerAccessToken() (cached), TCP',
     'get-unix' => 'one cache get, unix socket',
 ];
 const LABELS = [
@@ -284,6 +287,11 @@ function seed_phase(): int
     $wx->setMultiple($batch, $ttl);
     // the component token as OpenPlatform stores it (EasyWeChat's key, this cache's format)
     $wx->set('open_platform.component_access_token.' . COMPONENT, token('wxredis'), 7100);
+    // an authorized account as a refresh leaves it: refresh token (outside
+    // the prefix), EasyWeChat's md5-named key and wxredis's current key
+    $raw->set('wxredis:authorizer_refresh_token:' . COMPONENT . ':' . AUTHORIZER, serialize('refreshtoken@@@bench'));
+    $wx->set('open-platform.authorizer_access_token.' . AUTHORIZER . '.' . md5('refreshtoken@@@bench'), token('authorizer'), 6700);
+    $wx->set('wxredis.authorizer_access_token.' . COMPONENT . '.' . AUTHORIZER, token('authorizer'), 6700);
 
     $pr = new Redis();
     $pr->connect('127.0.0.1', (int) $opt['port']);
@@ -555,6 +563,7 @@ function report_phase(): int
     $line('getMultiple(20): wxredis / Symfony', $ratio('mget/wxredis', 'mget/symfony'));
     $line('component token: wxredis / EasyWeChat 6 path over Symfony', $ratio('token/wxredis', 'token/easywechat'));
     $line('component token / one get, both wxredis (rps of get / rps of token)', ($x = $ratio('get/wxredis', 'token/wxredis')) ? $x : null);
+    $line('authorizer token / one get, both wxredis (rps of get / rps of token; goal <= 1.1)', $ratio('get/wxredis', 'atoken/wxredis'));
     $line('get over unix socket: wxredis / phpredis shipped', $ratio('get-unix/wxredis', 'get-unix/phpredis'));
     $line('get over unix socket: wxredis / phpredis no ECHO (goal >= 1.0)', $ratio('get-unix/wxredis', 'get-unix/phpredis-tuned'));
     // CPU per request: less sensitive to other load on the machine than req/s
@@ -585,6 +594,7 @@ function report_phase(): int
         $irl('instr/request, get: wxredis vs phpredis shipped', 'get/wxredis', 'get/phpredis');
         $irl('instr/request, getMultiple(20): wxredis vs phpredis', 'mget/wxredis', 'mget/phpredis-tuned');
         $irl('instr/request, token: wxredis vs EasyWeChat path', 'token/wxredis', 'token/easywechat');
+        $irl('instr/request, authorizer token vs get, both wxredis', 'atoken/wxredis', 'get/wxredis');
         printf("  instructions: callgrind, user space of one php-fpm worker, %d requests per page, minus one marker request\n",
             $cg['requests']);
     }

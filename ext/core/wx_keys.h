@@ -32,6 +32,7 @@ typedef enum {
     WX_KEY_PUSH_REQUESTED,
     WX_KEY_COMPONENT_LOCK,
     WX_KEY_AUTHORIZER_LOCK,
+    WX_KEY_AUTHORIZER_CURRENT,  /* wxredis's copy of the authorizer token, read in one round trip */
     WX_KEY_EW4_VERIFY_TICKET,   /* EasyWeChat 4.x/5.x: recognised, never written by wxredis */
     WX_KEY_EW4_ACCESS_TOKEN,
     WX_KEY_COUNT

@@ -13,6 +13,7 @@
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"
 #include "ext/standard/php_var.h"
+#include "ext/standard/basic_functions.h"
 #include "ext/json/php_json.h"
 
 #include "php_wxredis.h"
@@ -258,10 +259,101 @@ static zend_result wx_codec_legacy_once(zend_string *key, wx_format_t fmt,
     return FAILURE;
 }
 
+/* Could these bytes name an enum (E:)? The unserializer looks an enum's
+ * class up, which may run an autoloader, whatever allowed_classes says.
+ * Conservative: "E:" inside a string also answers yes, which only costs
+ * the careful path. memchr runs a vector at a time. */
+static zend_always_inline bool wx_codec_may_name_enum(const char *buf, size_t len)
+{
+    const char *p = buf, *end = buf + len;
+
+    while ((p = memchr(p, 'E', (size_t) (end - p))) != NULL && p + 1 < end) {
+        if (p[1] == ':') {
+            return true;
+        }
+        p++;
+    }
+    return false;
+}
+
+/* The one-pass read of the common value, without the validator's pass
+ * before unserialize. That pass exists so that no user code (__wakeup,
+ * __unserialize, __destruct, autoloaders) ever runs on bytes that are not
+ * one complete document. Here no user code can run: no class is allowed
+ * (an object would load as __PHP_Incomplete_Class, without a lookup) and
+ * bytes that may name an enum are left out. If an object was made, or
+ * the bytes do not read, the result is dropped (nothing ran) and the
+ * careful path (validator, unserialize with the real allowed_classes,
+ * errors naming the format) reads them instead. Not inside another
+ * unserialize (a __wakeup reading the cache shares its back-references). */
+bool wx_codec_decode_plain(const char *buf, size_t len, zval *out)
+{
+    const unsigned char *p = (const unsigned char *) buf, *end = p + len;
+    uint32_t top = EG(objects_store).top, free_head = EG(objects_store).free_list_head;
+    php_unserialize_data_t var_hash;
+    zend_error_handling eh;
+    const char *t;
+    bool ok;
+
+    if (UNEXPECTED(len < 2) || BG(unserialize).level != 0 || BG(serialize_lock) || EG(exception)) {
+        return false;
+    }
+    switch (buf[0]) {
+    case 'a':
+        /* only an array holds other values */
+        if (wx_codec_may_name_enum(buf, len)) {
+            return false;
+        }
+        break;
+    case 'O': case 'C': case 'E':
+        return false;
+    default:
+        break;  /* a scalar (or not ours: unserialize fails, nothing runs) */
+    }
+    ZVAL_UNDEF(out);
+    zend_replace_error_handling(EH_THROW, zend_ce_error_exception, &eh);
+    var_hash = php_var_unserialize_init();
+    php_var_unserialize_set_allowed_classes(var_hash, (HashTable *) &zend_empty_array);
+    ok = php_var_unserialize(out, &p, end, &var_hash) && p == end;
+    php_var_unserialize_destroy(var_hash);
+    zend_restore_error_handling(&eh);
+    /* an object made (a new handle, or a freed one reused) */
+    ok = ok && EG(objects_store).top == top && EG(objects_store).free_list_head == free_head;
+    if (ok && !EG(exception) && !Z_ISREF_P(out)) {
+        if (Z_TYPE_P(out) != IS_STRING) {
+            return true;
+        }
+        /* strings the careful path refuses or unwraps: igbinary inside
+         * (php+igbinary) and a serialize() document inside (php+php) */
+        t = Z_STRVAL_P(out);
+        if (wx_sniff_is_igbinary((const unsigned char *) t, Z_STRLEN_P(out))) {
+            goto careful;
+        }
+        /* a serialize() document starts "x:" or is "N;" */
+        if (Z_STRLEN_P(out) < 2 || (t[1] != ':' && t[1] != ';')) {
+            return true;
+        }
+        if (wx_sniff_php_check((const unsigned char *) t, Z_STRLEN_P(out), 0, NULL) == WX_SNIFF_PHP_INVALID) {
+            return true;
+        }
+    }
+careful:
+    zval_ptr_dtor(out);
+    ZVAL_UNDEF(out);
+    if (EG(exception)) {
+        zend_clear_exception();
+    }
+    return false;
+}
+
 zend_result wx_codec_decode(const wx_codec_t *codec, zend_string *key,
                             const char *buf, size_t len, zval *out)
 {
     wx_format_t fmt;
+
+    if (EXPECTED(wx_codec_decode_plain(buf, len, out))) {
+        return SUCCESS;
+    }
 
     /* the common case first: our own bytes */
     if (wx_sniff_is_php((const unsigned char *) buf, len, 0)) {

@@ -22,6 +22,11 @@ zend_string *wx_codec_encode(zval *value, zend_string *key);
  * legacy_formats allows that format). */
 zend_result  wx_codec_decode(const wx_codec_t *codec, zend_string *key,
                              const char *buf, size_t len, zval *out);
+/* The one-pass read (no validator pass) of bytes that cannot load a
+ * class: true with the value in out; false (out UNDEF, nothing pending,
+ * nothing run) when the bytes need wx_codec_decode: they may load classes,
+ * do not read, or are a string the careful path refuses or unwraps. */
+bool         wx_codec_decode_plain(const char *buf, size_t len, zval *out);
 void         wx_codec_dtor(wx_codec_t *codec);
 /* allowed_classes as unserialize() takes it (true, false or class names),
  * checked; `what` names the option in the InvalidArgumentException. */

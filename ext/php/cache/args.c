@@ -23,31 +23,40 @@ static const unsigned char wx_cache_reserved[256] = {
     ['{'] = 1, ['}'] = 1, ['('] = 1, [')'] = 1, ['/'] = 1, ['\\'] = 1, ['@'] = 1, [':'] = 1,
 };
 
-/* PSR-16 key rules; returns prefix+key or NULL with an exception. */
-zend_string *wx_cache_key(wx_cache_obj_t *c, zval *key)
+/* PSR-16 key rules: true, or false with an exception. */
+static zend_always_inline bool wx_cache_key_ok(zval *key)
 {
     const char *p, *end;
 
-    if (Z_TYPE_P(key) != IS_STRING) {
+    if (UNEXPECTED(Z_TYPE_P(key) != IS_STRING)) {
         wx_throw_invalid(WX_CACHE_ERR_KEY,
             "cache key must be a string, %s given", zend_zval_type_name(key));
-        return NULL;
+        return false;
     }
-    if (Z_STRLEN_P(key) == 0) {
+    if (UNEXPECTED(Z_STRLEN_P(key) == 0)) {
         wx_throw_invalid(WX_CACHE_ERR_KEY, "cache key must not be empty");
-        return NULL;
+        return false;
     }
-    if (Z_STRLEN_P(key) > WX_CACHE_KEY_MAX_BYTES) {
+    if (UNEXPECTED(Z_STRLEN_P(key) > WX_CACHE_KEY_MAX_BYTES)) {
         wx_throw_invalid(WX_CACHE_ERR_KEY,
             "cache key is %zu bytes long, more than %d", Z_STRLEN_P(key), WX_CACHE_KEY_MAX_BYTES);
-        return NULL;
+        return false;
     }
     for (p = Z_STRVAL_P(key), end = p + Z_STRLEN_P(key); p < end; p++) {
         if (UNEXPECTED(wx_cache_reserved[(unsigned char) *p])) {
             wx_throw_invalid(WX_CACHE_ERR_KEY,
                 "cache key \"%s\" contains '%c', which PSR-16 reserves ({}()/\\@:)", Z_STRVAL_P(key), *p);
-            return NULL;
+            return false;
         }
+    }
+    return true;
+}
+
+/* PSR-16 key rules; returns prefix+key or NULL with an exception. */
+zend_string *wx_cache_key(wx_cache_obj_t *c, zval *key)
+{
+    if (!wx_cache_key_ok(key)) {
+        return NULL;
     }
     return wx_store_key(c, Z_STRVAL_P(key), Z_STRLEN_P(key));
 }
@@ -174,52 +183,130 @@ zend_result wx_cache_each(wx_cache_obj_t *c, zval *iterable, const char *what,
     return rc;
 }
 
-typedef struct {
-    HashTable seen;
-    zval     *names;   /* PSR keys, in order */
-    zval     *rkeys;   /* their Redis keys */
-} wx_cache_keys_t;
-
-static zend_result wx_cache_collect_one(wx_cache_obj_t *c, zval *key, zval *val, void *ctx)
+/* Has b already got this key? Up to WX_CACHE_BATCH_INLINE keys in a small
+ * open-addressing set of positions on the stack (no table to build and
+ * free for the usual batch), beyond in a HashTable made of what came
+ * before. */
+static bool wx_cache_batch_seen(wx_cache_batch_t *b, zend_string *k)
 {
-    wx_cache_keys_t *ks = ctx;
-    zend_string *rk = wx_cache_key(c, val);
+    zend_ulong h = zend_string_hash_val(k);
+    uint32_t i, slot;
+
+    if (UNEXPECTED(b->seen != NULL)) {
+        zval dummy;
+        ZVAL_NULL(&dummy);
+        return zend_hash_add(b->seen, k, &dummy) == NULL;
+    }
+    for (slot = (uint32_t) h & (WX_CACHE_BATCH_SLOTS - 1); b->slots[slot]; slot = (slot + 1) & (WX_CACHE_BATCH_SLOTS - 1)) {
+        i = b->slots[slot] - 1;
+        if (b->hashes[i] == h && zend_string_equals(Z_STR_P(zend_hash_index_find(Z_ARRVAL(b->names), i)), k)) {
+            return true;
+        }
+    }
+    if (b->n < WX_CACHE_BATCH_INLINE) {
+        b->hashes[b->n] = h;
+        b->slots[slot] = (uint8_t) (b->n + 1);
+        return false;
+    }
+    ALLOC_HASHTABLE(b->seen);
+    zend_hash_init(b->seen, b->n * 2, NULL, NULL, 0);
+    for (i = 0; i < b->n; i++) {
+        zend_hash_add_empty_element(b->seen, Z_STR_P(zend_hash_index_find(Z_ARRVAL(b->names), i)));
+    }
+    zend_hash_add_empty_element(b->seen, k);
+    return false;
+}
+
+static zend_result wx_cache_batch_one(wx_cache_obj_t *c, zval *key, zval *val, void *ctx)
+{
+    wx_cache_batch_t *b = ctx;
+    (void) c;
     (void) key;
-    if (!rk) {
+    if (!wx_cache_key_ok(val)) {
         return FAILURE;
     }
-    if (zend_hash_add_empty_element(&ks->seen, rk)) {
+    if (!wx_cache_batch_seen(b, Z_STR_P(val))) {
         Z_TRY_ADDREF_P(val);
-        add_next_index_zval(ks->names, val);
-        add_next_index_str(ks->rkeys, rk);
-    } else {
-        zend_string_release(rk);
+        zend_hash_next_index_insert_new(Z_ARRVAL(b->names), val);
+        b->n++;
     }
     return SUCCESS;
 }
 
-/* Collect validated, prefixed keys from an iterable of keys (getMultiple,
- * deleteMultiple). `names` receives the PSR keys (strings), `rkeys` the
- * Redis keys; both packed, in order, without duplicates. */
-zend_result wx_cache_collect_keys(wx_cache_obj_t *c, zval *keys, zval *names, zval *rkeys)
+zend_result wx_cache_batch_init(wx_cache_obj_t *c, zval *keys, const char *cmd, wx_cache_batch_t *b)
 {
-    wx_cache_keys_t ks;
-    zend_result rc;
+    size_t plen = ZSTR_LEN(c->prefix), total = 0;
+    uint32_t i;
+    zval *k;
 
-    array_init(names);
-    array_init(rkeys);
-    zend_hash_init(&ks.seen, 8, NULL, NULL, 0);
-    ks.names = names;
-    ks.rkeys = rkeys;
-    rc = wx_cache_each(c, keys, "keys", wx_cache_collect_one, &ks);
-    zend_hash_destroy(&ks.seen);
-    if (rc == FAILURE) {
-        zval_ptr_dtor(names);
-        zval_ptr_dtor(rkeys);
-        ZVAL_UNDEF(names);
-        ZVAL_UNDEF(rkeys);
+    b->n = 0;
+    b->seen = NULL;
+    memset(b->slots, 0, sizeof(b->slots));
+    b->argv = b->argv_inline;
+    b->lens = b->lens_inline;
+    b->arena = NULL;
+    array_init_size(&b->names, Z_TYPE_P(keys) == IS_ARRAY ? zend_hash_num_elements(Z_ARRVAL_P(keys)) : 8);
+    zend_hash_real_init_packed(Z_ARRVAL(b->names));
+    if (wx_cache_each(c, keys, "keys", wx_cache_batch_one, b) == FAILURE) {
+        wx_cache_batch_free(b);
+        return FAILURE;
     }
-    return rc;
+    if (b->seen) {
+        zend_hash_destroy(b->seen);
+        FREE_HASHTABLE(b->seen);
+        b->seen = NULL;
+    }
+    if (b->n + 1 > WX_CACHE_BATCH_INLINE + 1) {
+        b->argv = safe_emalloc(b->n + 1, sizeof(*b->argv), 0);
+        b->lens = safe_emalloc(b->n + 1, sizeof(*b->lens), 0);
+    }
+    b->argv[0] = cmd;
+    b->lens[0] = strlen(cmd);
+    i = 1;
+    if (plen == 0) {
+        /* the Redis keys are the PSR keys: point at them */
+        ZEND_HASH_PACKED_FOREACH_VAL(Z_ARRVAL(b->names), k) {
+            b->argv[i] = Z_STRVAL_P(k);
+            b->lens[i++] = Z_STRLEN_P(k);
+        } ZEND_HASH_FOREACH_END();
+        return SUCCESS;
+    }
+    /* prefix + key of every key in one buffer */
+    ZEND_HASH_PACKED_FOREACH_VAL(Z_ARRVAL(b->names), k) {
+        total += plen + Z_STRLEN_P(k);
+    } ZEND_HASH_FOREACH_END();
+    if (total) {
+        char *p = b->arena = emalloc(total);
+        ZEND_HASH_PACKED_FOREACH_VAL(Z_ARRVAL(b->names), k) {
+            memcpy(p, ZSTR_VAL(c->prefix), plen);
+            memcpy(p + plen, Z_STRVAL_P(k), Z_STRLEN_P(k));
+            b->argv[i] = p;
+            b->lens[i++] = plen + Z_STRLEN_P(k);
+            p += plen + Z_STRLEN_P(k);
+        } ZEND_HASH_FOREACH_END();
+    }
+    return SUCCESS;
+}
+
+void wx_cache_batch_free(wx_cache_batch_t *b)
+{
+    if (b->seen) {
+        zend_hash_destroy(b->seen);
+        FREE_HASHTABLE(b->seen);
+        b->seen = NULL;
+    }
+    zval_ptr_dtor(&b->names);
+    ZVAL_UNDEF(&b->names);
+    if (b->argv != b->argv_inline) {
+        efree(b->argv);
+        efree(b->lens);
+        b->argv = b->argv_inline;
+        b->lens = b->lens_inline;
+    }
+    if (b->arena) {
+        efree(b->arena);
+        b->arena = NULL;
+    }
 }
 
 /* One entry of setMultiple(): its Redis key => a copy of its value. */

@@ -166,9 +166,10 @@ ZEND_METHOD(WxRedis_CacheBase, has)
 
 ZEND_METHOD(WxRedis_CacheBase, getMultiple)
 {
-    zval *keys, *def = NULL, names, rkeys;
+    zval *keys, *def = NULL;
     wx_cache_obj_t *c;
     wx_cache_items_t *items;
+    wx_cache_batch_t b;
     zend_result rc;
 
     ZEND_PARSE_PARAMETERS_START(1, 2)
@@ -177,12 +178,17 @@ ZEND_METHOD(WxRedis_CacheBase, getMultiple)
         Z_PARAM_ZVAL(def)
     ZEND_PARSE_PARAMETERS_END();
 
-    if (!(c = wx_cache_this(ZEND_THIS)) || wx_cache_collect_keys(c, keys, &names, &rkeys) == FAILURE) {
+    if (!(c = wx_cache_this(ZEND_THIS)) || wx_cache_batch_init(c, keys, "MGET", &b) == FAILURE) {
         RETURN_THROWS();
     }
-    items = wx_cache_items_init(return_value, &names);
-    rc = wx_store_get_many(c, Z_ARRVAL(rkeys), def, Z_ARRVAL(items->values));
-    zval_ptr_dtor(&rkeys);
+    /* the items own the PSR keys; the batch's argv still points into them */
+    items = wx_cache_items_init(return_value, &b.names);
+    ZVAL_UNDEF(&b.names);
+    zval_ptr_dtor(&items->values);
+    array_init_size(&items->values, b.n);
+    zend_hash_real_init_packed(Z_ARRVAL(items->values));
+    rc = wx_store_get_argv(c, b.n, b.argv, b.lens, def, Z_ARRVAL(items->values));
+    wx_cache_batch_free(&b);
     if (rc == FAILURE) {
         zval_ptr_dtor(return_value);
         ZVAL_UNDEF(return_value);
@@ -238,20 +244,20 @@ ZEND_METHOD(WxRedis_CacheBase, setMultiple)
 
 ZEND_METHOD(WxRedis_CacheBase, deleteMultiple)
 {
-    zval *keys, names, rkeys;
+    zval *keys;
     wx_cache_obj_t *c;
+    wx_cache_batch_t b;
     zend_result rc;
 
     ZEND_PARSE_PARAMETERS_START(1, 1)
         Z_PARAM_ZVAL(keys)
     ZEND_PARSE_PARAMETERS_END();
 
-    if (!(c = wx_cache_this(ZEND_THIS)) || wx_cache_collect_keys(c, keys, &names, &rkeys) == FAILURE) {
+    if (!(c = wx_cache_this(ZEND_THIS)) || wx_cache_batch_init(c, keys, "DEL", &b) == FAILURE) {
         RETURN_THROWS();
     }
-    rc = wx_store_del_many(c, Z_ARRVAL(rkeys));
-    zval_ptr_dtor(&names);
-    zval_ptr_dtor(&rkeys);
+    rc = wx_store_del_argv(c, b.n, b.argv, b.lens);
+    wx_cache_batch_free(&b);
     if (rc == FAILURE) {
         RETURN_THROWS();
     }

@@ -54,10 +54,31 @@ zend_result wx_cache_ttl(zval *ttl, wx_ttl_t *kind, zend_long *secs);
 typedef zend_result (*wx_cache_each_fn)(wx_cache_obj_t *c, zval *key, zval *val, void *ctx);
 zend_result wx_cache_each(wx_cache_obj_t *c, zval *iterable, const char *what,
                           wx_cache_each_fn fn, void *ctx);
-/* Checked keys of an iterable of keys (getMultiple, deleteMultiple):
- * `names` gets the PSR keys, `rkeys` their Redis keys, both packed, in
- * order, without duplicates. */
-zend_result wx_cache_collect_keys(wx_cache_obj_t *c, zval *keys, zval *names, zval *rkeys);
+/* The checked keys of an iterable of keys (getMultiple, deleteMultiple),
+ * ready to send: `names` the distinct PSR keys (strings) in first-seen
+ * order, argv/lens the command (argv[0]) and their n Redis keys, which
+ * point into the PSR keys (no prefix) or into one buffer (prefix + key).
+ * No array of Redis keys, no table for the duplicate check of a usual
+ * batch. The struct points into itself: use it where it was initialised. */
+#define WX_CACHE_BATCH_INLINE 32
+#define WX_CACHE_BATCH_SLOTS  64    /* power of two, twice the keys */
+typedef struct {
+    zval         names;
+    uint32_t     n;
+    const char **argv;
+    size_t      *lens;
+    char        *arena;
+    HashTable   *seen;        /* only past WX_CACHE_BATCH_INLINE keys */
+    zend_ulong   hashes[WX_CACHE_BATCH_INLINE];
+    uint8_t      slots[WX_CACHE_BATCH_SLOTS];   /* position + 1 of a key, 0 free */
+    const char  *argv_inline[WX_CACHE_BATCH_INLINE + 1];
+    size_t       lens_inline[WX_CACHE_BATCH_INLINE + 1];
+} wx_cache_batch_t;
+/* FAILURE (nothing to free) when a key breaks PSR-16's rules, the
+ * iterable is neither an array nor a Traversable, or it throws. */
+zend_result wx_cache_batch_init(wx_cache_obj_t *c, zval *keys, const char *cmd, wx_cache_batch_t *b);
+/* Frees what it holds; names too, unless taken (set UNDEF). */
+void wx_cache_batch_free(wx_cache_batch_t *b);
 /* Checked entries of an iterable of key => value (setMultiple) into
  * `staged`: Redis key => value. Int keys are valid (PHP turns "123" into
  * 123); a later duplicate overwrites an earlier one, as in an array. */

@@ -246,16 +246,25 @@ zend_result wx_store_get(wx_cache_obj_t *c, zend_string *rk, zval *out)
     return rc;
 }
 
-zend_result wx_store_get_many(wx_cache_obj_t *c, HashTable *rkeys, zval *def, HashTable *values)
+/* The connection a batch is read from without a reply tree: a single
+ * node's. NULL on Sentinel and Cluster, whose client follows failovers
+ * and splits a batch by slot: those go through wx_store_pipeline. */
+static zend_always_inline wx_conn_t *wx_store_conn(wx_cache_obj_t *c)
 {
-    uint32_t n = zend_hash_num_elements(rkeys), i;
+    return c->client->opts.mode == WX_TOPO_SINGLE ? wx_client_conn(c->client) : NULL;
+}
+
+/* MGET through the client's request path (Sentinel, Cluster): the reply
+ * tree, each value decoded after the whole reply was read. */
+static zend_result wx_store_get_tree(wx_cache_obj_t *c, uint32_t n, const char **argv, const size_t *lens,
+                                     zval *def, HashTable *values)
+{
+    wx_conn_cmd_t cmd = { (int) n + 1, argv, lens, WX_EXPECT_BULKS, n };
     redisReply *r;
+    uint32_t i;
     zval v;
 
-    if (n == 0) {
-        return SUCCESS;
-    }
-    if (!(r = wx_store_keys_request(c, "MGET", rkeys, WX_EXPECT_BULKS, n))) {
+    if (wx_store_pipeline(c, &cmd, 1, &r, 0) == FAILURE) {
         return FAILURE;
     }
     if (r->type != REDIS_REPLY_ARRAY || r->elements != n) {
@@ -264,8 +273,10 @@ zend_result wx_store_get_many(wx_cache_obj_t *c, HashTable *rkeys, zval *def, Ha
         return FAILURE;
     }
     for (i = 0; i < n; i++) {
-        zend_string *rk = Z_STR_P(zend_hash_index_find(rkeys, i));
-        if (wx_store_decode_reply(c, rk, r->element[i], &v) == FAILURE) {
+        zend_string *rk = zend_string_init(argv[i + 1], lens[i + 1], 0);
+        zend_result rc = wx_store_decode_reply(c, rk, r->element[i], &v);
+        zend_string_release(rk);
+        if (rc == FAILURE) {
             freeReplyObject(r);
             return FAILURE;
         }
@@ -280,6 +291,132 @@ zend_result wx_store_get_many(wx_cache_obj_t *c, HashTable *rkeys, zval *def, Ha
     }
     freeReplyObject(r);
     return SUCCESS;
+}
+
+/* An MGET reply as it is read: every value decoded straight from the read
+ * buffer into `values`, in order. A value that may load classes (user
+ * code: __wakeup, autoloaders) or does not read in one pass is copied and
+ * decoded after the exchange, so that no user code runs while the reply
+ * is half read (it could use this very connection). */
+typedef struct {
+    HashTable   *values;
+    zval        *def;
+    uint32_t    *later;      /* indexes of the values to decode after */
+    uint32_t     nlater;
+    uint32_t     n;
+    zend_string *error;      /* an error reply instead of the array */
+} wx_store_mget_t;
+
+static int wx_store_mget_visit(void *ud, size_t reply, const wx_resp_elem_t *e)
+{
+    wx_store_mget_t *x = ud;
+    zval v;
+    (void) reply;
+
+    if (e->depth == 0) {
+        if (e->type == WX_RESP_ERROR) {
+            x->error = zend_string_init(e->str, e->len, 0);
+        }
+        return 0;
+    }
+    if (e->type != WX_RESP_BULK) {
+        WXREDIS_G(cache_stats).misses++;
+        if (x->def) {
+            ZVAL_COPY(&v, x->def);
+        } else {
+            ZVAL_NULL(&v);
+        }
+    } else {
+        WXREDIS_G(cache_stats).hits++;
+        if (!wx_codec_decode_plain(e->str, e->len, &v)) {
+            if (!x->later) {
+                x->later = safe_emalloc(x->n, sizeof(*x->later), 0);
+            }
+            x->later[x->nlater++] = (uint32_t) e->index;
+            ZVAL_STR(&v, zend_string_init(e->str, e->len, 0));
+        }
+    }
+    zend_hash_next_index_insert_new(x->values, &v);
+    return 0;
+}
+
+zend_result wx_store_get_argv(wx_cache_obj_t *c, uint32_t n, const char **argv, const size_t *lens,
+                              zval *def, HashTable *values)
+{
+    wx_conn_t *conn = wx_store_conn(c);
+    wx_conn_cmd_t cmd = { (int) n + 1, argv, lens, WX_EXPECT_BULKS, n };
+    wx_store_mget_t x = { values, def, NULL, 0, n, NULL };
+    zend_result rc = SUCCESS;
+    uint32_t i;
+
+    if (n == 0) {
+        return SUCCESS;
+    }
+    if (!conn) {
+        return wx_store_get_tree(c, n, argv, lens, def, values);
+    }
+    if (wx_conn_request_visit(conn, &cmd, 1, wx_store_mget_visit, &x) != WX_CONN_OK) {
+        WXREDIS_G(cache_stats).errors++;
+        wx_throw_cache(conn->err, "%s", conn->errstr);
+        rc = FAILURE;
+    } else if (x.error) {
+        redisReply r = { 0 };
+        r.type = REDIS_REPLY_ERROR;
+        r.str = ZSTR_VAL(x.error);
+        r.len = ZSTR_LEN(x.error);
+        wx_store_throw_reply(&cmd, &r);
+        rc = FAILURE;
+    }
+    for (i = 0; i < x.nlater; i++) {
+        zval *slot = zend_hash_index_find(values, x.later[i]);
+        zend_string *bytes = Z_STR_P(slot);
+        if (rc == SUCCESS) {
+            /* the Redis key, for the message, only when it is needed */
+            zend_string *rk = zend_string_init(argv[x.later[i] + 1], lens[x.later[i] + 1], 0);
+            ZVAL_NULL(slot);
+            if (wx_codec_decode(&c->codec, rk, ZSTR_VAL(bytes), ZSTR_LEN(bytes), slot) == FAILURE) {
+                WXREDIS_G(cache_stats).errors++;
+                ZVAL_NULL(slot);
+                rc = FAILURE;
+            }
+            zend_string_release(rk);
+        } else {
+            ZVAL_NULL(slot);
+        }
+        zend_string_release(bytes);
+    }
+    if (x.later) {
+        efree(x.later);
+    }
+    if (x.error) {
+        zend_string_release(x.error);
+    }
+    return rc;
+}
+
+zend_result wx_store_get_many(wx_cache_obj_t *c, HashTable *rkeys, zval *def, HashTable *values)
+{
+    uint32_t n = zend_hash_num_elements(rkeys), i = 1;
+    const char **argv;
+    size_t *lens;
+    zend_result rc;
+    zval *k;
+
+    if (n == 0) {
+        return SUCCESS;
+    }
+    argv = safe_emalloc(n + 1, sizeof(*argv), 0);
+    lens = safe_emalloc(n + 1, sizeof(*lens), 0);
+    argv[0] = "MGET";
+    lens[0] = 4;
+    ZEND_HASH_FOREACH_VAL(rkeys, k) {
+        argv[i] = Z_STRVAL_P(k);
+        lens[i++] = Z_STRLEN_P(k);
+    } ZEND_HASH_FOREACH_END();
+    rc = wx_store_get_argv(c, n, argv, lens, def, values);
+    efree(argv);
+    efree(lens);
+    return rc;
 }
 
 /* SET rk bytes [EX ttl] appended to a builder; ttl is the number in
@@ -428,6 +565,17 @@ static zend_result wx_store_deleted(redisReply *r, uint32_t n)
 zend_result wx_store_del(wx_cache_obj_t *c, zend_string *rk)
 {
     return wx_store_deleted(wx_store_key_request(c, "DEL", rk, WX_EXPECT_INTEGER), 1);
+}
+
+zend_result wx_store_del_argv(wx_cache_obj_t *c, uint32_t n, const char **argv, const size_t *lens)
+{
+    wx_conn_cmd_t cmd = { (int) n + 1, argv, lens, WX_EXPECT_INTEGER, 0 };
+    redisReply *r;
+
+    if (n == 0) {
+        return SUCCESS;
+    }
+    return wx_store_deleted(wx_store_pipeline(c, &cmd, 1, &r, 0) == SUCCESS ? r : NULL, n);
 }
 
 zend_result wx_store_del_many(wx_cache_obj_t *c, HashTable *rkeys)

@@ -247,6 +247,12 @@ zend_result wx_store_get(wx_cache_obj_t *c, zend_string *rk, zval *out);
  * `values` may hold the values decoded before the failure. */
 zend_result wx_store_get_many(wx_cache_obj_t *c, HashTable *rkeys, zval *def, HashTable *values);
 
+/* The same over a ready command: argv[0] "MGET", then n Redis keys
+ * (argv[i + 1] names value i in messages). The reply is read without a
+ * reply tree, values decoded as they arrive. */
+zend_result wx_store_get_argv(wx_cache_obj_t *c, uint32_t n, const char **argv, const size_t *lens,
+                              zval *def, HashTable *values);
+
 /* SET rk to value's wire bytes, with EX ttl when ttl > 0 (else no
  * expiry). A serialization error names `shown` (NULL: rk). *stored (may
  * be NULL) is whether the server answered OK. Counts a write. */
@@ -262,5 +268,7 @@ zend_result wx_store_set_many(wx_cache_obj_t *c, HashTable *values, zend_long tt
  * trip, nothing sent when empty). Count the keys as deletes. */
 zend_result wx_store_del(wx_cache_obj_t *c, zend_string *rk);
 zend_result wx_store_del_many(wx_cache_obj_t *c, HashTable *rkeys);
+/* DEL over a ready command: argv[0] "DEL" (or "UNLINK"), then n Redis keys. */
+zend_result wx_store_del_argv(wx_cache_obj_t *c, uint32_t n, const char **argv, const size_t *lens);
 
 #endif

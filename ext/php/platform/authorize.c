@@ -107,27 +107,32 @@ out:
 zend_result wx_op_forget_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer)
 {
     zend_string *rkey = wx_op_key(op, c, WX_KEY_REFRESH_TOKEN, authorizer, NULL), *tkey = NULL, *refresh = NULL;
-    wx_argv_t cmd;
-    redisReply *r;
+    zend_string *hot = wx_op_key(op, c, WX_KEY_AUTHORIZER_CURRENT, authorizer, NULL);
+    wx_argv_t cmds[2];
+    redisReply *replies[2];
     zend_result rc = FAILURE;
 
     if (wx_op_get_string(c, rkey, &refresh) == FAILURE) {
         /* bytes that are not ours: delete the key anyway */
         zend_clear_exception();
     }
-    wx_argv_init(&cmd);
-    wx_argv_add_cstr(&cmd, "DEL");
-    wx_argv_add_zstr(&cmd, rkey);
+    wx_op_argv_init(cmds, 2);
+    wx_argv_add_cstr(&cmds[0], "DEL");
+    wx_argv_add_zstr(&cmds[0], rkey);
     if (refresh) {
         tkey = wx_op_key(op, c, WX_KEY_AUTHORIZER_TOKEN, authorizer, refresh);
-        wx_argv_add_zstr(&cmd, tkey);
+        wx_argv_add_zstr(&cmds[0], tkey);
     }
-    if ((r = wx_op_redis1(c, &cmd)) != NULL) {
-        freeReplyObject(r);
+    /* the current token key too, as a command of its own (another slot) */
+    wx_argv_add_cstr(&cmds[1], "DEL");
+    wx_argv_add_zstr(&cmds[1], hot);
+    if (wx_op_redis(c, cmds, 2, replies) == SUCCESS) {
+        wx_op_free_replies(replies, 2);
         rc = SUCCESS;
     }
     if (refresh) zend_string_release(refresh);
     if (tkey) zend_string_release(tkey);
+    zend_string_release(hot);
     zend_string_release(rkey);
     return rc;
 }

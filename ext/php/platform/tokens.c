@@ -142,38 +142,51 @@ zend_result wx_op_get_refresh_token(wx_op_t *op, wx_cache_obj_t *c, zend_string 
     return rc;
 }
 
+/* A new refresh token makes the current token key (which a token of the
+ * old one may still fill) stale: both in one pipeline. */
 zend_result wx_op_set_refresh_token(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer, zend_string *refresh)
 {
     zend_string *key = wx_op_key(op, c, WX_KEY_REFRESH_TOKEN, authorizer, NULL);
+    zend_string *hot = wx_op_key(op, c, WX_KEY_AUTHORIZER_CURRENT, authorizer, NULL);
     zend_string *bytes = wx_op_encode_str(refresh, key);
-    redisReply *r;
-    wx_argv_t cmd;
+    wx_argv_t cmds[2];
+    redisReply *replies[2];
     zend_result rc = FAILURE;
 
     if (bytes) {
-        /* no expiry; durable when min_replicas asks for it */
-        wx_argv_init(&cmd);
-        wx_argv_add_cstr(&cmd, "SET"); wx_argv_add_zstr(&cmd, key); wx_argv_add_zstr(&cmd, bytes);
-        wx_argv_expect(&cmd, WX_EXPECT_OK, 0);
         char what[WX_KEYS_APPID_MAX + 48];
+        wx_op_argv_init(cmds, 2);
+        /* no expiry; durable when min_replicas asks for it */
+        wx_argv_add_cstr(&cmds[0], "SET"); wx_argv_add_zstr(&cmds[0], key); wx_argv_add_zstr(&cmds[0], bytes);
+        wx_argv_expect(&cmds[0], WX_EXPECT_OK, 0);
+        wx_argv_add_cstr(&cmds[1], "DEL"); wx_argv_add_zstr(&cmds[1], hot);
+        wx_argv_expect(&cmds[1], WX_EXPECT_INTEGER, 0);
         snprintf(what, sizeof(what), "the refresh token of authorizer \"%s\"", ZSTR_VAL(authorizer));
-        if (wx_op_redis_durable(op, c, &cmd, 1, 0, &r, what) == SUCCESS) {
-            freeReplyObject(r);
-            rc = SUCCESS;
+        if ((rc = wx_op_redis_durable(op, c, cmds, 2, 0, replies, what)) == SUCCESS) {
+            wx_op_free_replies(replies, 2);
         }
         zend_string_release(bytes);
     }
+    zend_string_release(hot);
     zend_string_release(key);
     return rc;
 }
 
-
+/* The hot path reads the current token key (one round trip, no refresh
+ * token needed to name it). EasyWeChat's md5-named key is read in
+ * prepare, only when that one is missing or due. */
 static zend_string *wx_op_authorizer_key_cb(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
+{
+    return wx_op_key(op, c, WX_KEY_AUTHORIZER_CURRENT, f->authorizer, NULL);
+}
+
+/* The refresh token into f (an exception naming its key when none). */
+static zend_result wx_op_authorizer_refresh_token(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
 {
     zend_string *refresh;
 
     if (wx_op_get_refresh_token(op, c, f->authorizer, &refresh) == FAILURE) {
-        return NULL;
+        return FAILURE;
     }
     if (!refresh) {
         zend_string *key = wx_op_key(op, c, WX_KEY_REFRESH_TOKEN, f->authorizer, NULL);
@@ -183,13 +196,70 @@ static zend_string *wx_op_authorizer_key_cb(wx_op_t *op, wx_cache_obj_t *c, wx_o
             "and removed when it revokes; import one with setAuthorizerRefreshToken()",
             ZSTR_VAL(f->authorizer), ZSTR_VAL(op->app_id), ZSTR_VAL(key));
         zend_string_release(key);
-        return NULL;
+        return FAILURE;
     }
     if (f->refresh_token) {
         zend_string_release(f->refresh_token);
     }
     f->refresh_token = refresh;
-    return wx_op_key(op, c, WX_KEY_AUTHORIZER_TOKEN, f->authorizer, refresh);
+    return SUCCESS;
+}
+
+/* EasyWeChat's md5-named key may hold a token the current key does not
+ * (EasyWeChat refreshed it, a new refresh token was set, WeChat rotated
+ * the refresh token, or this is the first read after an upgrade): copy it
+ * over with its remaining lifetime, still usable ones too, so that a
+ * failed refresh can serve it. Over whatever the current key holds: it
+ * is missing or due (the caller read it), and a refresh racing us wrote
+ * the same token to both keys. *fresh says whether it needs no refresh. */
+static zend_result wx_op_authorizer_adopt(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f, bool *fresh)
+{
+    zend_string *tkey = wx_op_key(op, c, WX_KEY_AUTHORIZER_TOKEN, f->authorizer, f->refresh_token);
+    zend_string *value = NULL;
+    wx_argv_t cmds[2];
+    redisReply *replies[2];
+    zend_long pttl;
+    zval v;
+
+    *fresh = false;
+    wx_op_argv_init(cmds, 2);
+    wx_argv_add_cstr(&cmds[0], "GET");  wx_argv_add_zstr(&cmds[0], tkey);
+    wx_argv_add_cstr(&cmds[1], "PTTL"); wx_argv_add_zstr(&cmds[1], tkey);
+    if (wx_op_redis(c, cmds, 2, replies) == FAILURE) {
+        zend_string_release(tkey);
+        return FAILURE;
+    }
+    if (wx_op_decode(c, tkey, replies[0], &v) == FAILURE || wx_op_as_string(tkey, &v, &value) == FAILURE) {
+        zend_clear_exception();   /* not a token: refresh it */
+        value = NULL;
+    }
+    pttl = replies[1]->type == REDIS_REPLY_INTEGER ? (zend_long) replies[1]->integer : -2;
+    wx_op_free_replies(replies, 2);
+    zend_string_release(tkey);
+    if (value && (pttl == -1 || pttl > 0)) {
+        zend_string *hot = wx_op_key(op, c, WX_KEY_AUTHORIZER_CURRENT, f->authorizer, NULL);
+        zend_string *bytes = wx_op_encode_str(value, hot);
+        wx_argv_t cmd;
+        redisReply *r;
+
+        if (bytes) {
+            wx_argv_init(&cmd);
+            wx_argv_add_cstr(&cmd, "SET"); wx_argv_add_zstr(&cmd, hot); wx_argv_add_zstr(&cmd, bytes);
+            if (pttl > 0) {
+                wx_argv_add_cstr(&cmd, "PX"); wx_argv_add_long(&cmd, pttl);
+            }
+            if ((r = wx_op_redis1(c, &cmd)) != NULL) {
+                freeReplyObject(r);
+                *fresh = pttl == -1 || pttl > op->margin_ms;
+            }
+            zend_string_release(bytes);
+        }
+        zend_string_release(hot);
+    }
+    if (value) {
+        zend_string_release(value);
+    }
+    return EG(exception) ? FAILURE : SUCCESS;
 }
 
 zend_result wx_op_store_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer,
@@ -200,17 +270,19 @@ zend_result wx_op_store_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *
     zend_string *tkey = wx_op_key(op, c, WX_KEY_AUTHORIZER_TOKEN, authorizer, refresh);
     zend_string *v_refresh = wx_op_encode_str(refresh, rkey);
     zend_string *v_expected = expected ? wx_op_encode_str(expected, rkey) : NULL;
+    zend_string *hot = wx_op_key(op, c, WX_KEY_AUTHORIZER_CURRENT, authorizer, NULL);
     zend_string *v_token = wx_op_encode_str(token, tkey);
-    wx_argv_t cmds[2];
-    redisReply *replies[2];
+    wx_argv_t cmds[3];
+    redisReply *replies[3];
     char what[WX_KEYS_APPID_MAX + 48];
+    bool wrote_refresh = !expected || !zend_string_equals(expected, refresh);
     size_t n = 0;
     zend_result rc = FAILURE;
 
     if (!v_refresh || !v_token || (expected && !v_expected)) {
         goto out;
     }
-    wx_op_argv_init(cmds, 2);
+    wx_op_argv_init(cmds, 3);
     if (!expected) {
         wx_argv_add_cstr(&cmds[n], "SET"); wx_argv_add_zstr(&cmds[n], rkey); wx_argv_add_zstr(&cmds[n], v_refresh);
         n++;
@@ -223,10 +295,20 @@ zend_result wx_op_store_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *
     wx_argv_add_cstr(&cmds[n], "SET"); wx_argv_add_zstr(&cmds[n], tkey); wx_argv_add_zstr(&cmds[n], v_token);
     wx_argv_add_cstr(&cmds[n], "EX"); wx_argv_add_long(&cmds[n], ttl);
     n++;
+    /* the current token key, in the same pipeline (single-key commands,
+     * as a cluster needs). Not when WeChat gave a new refresh token: its
+     * compare-and-set above may lose to a re-authorization, and then this
+     * token is not the current one; the next read copies it over from
+     * the md5-named key (wx_op_authorizer_adopt). */
+    if (!expected || zend_string_equals(expected, refresh)) {
+        wx_argv_add_cstr(&cmds[n], "SET"); wx_argv_add_zstr(&cmds[n], hot); wx_argv_add_zstr(&cmds[n], v_token);
+        wx_argv_add_cstr(&cmds[n], "EX"); wx_argv_add_long(&cmds[n], ttl);
+        n++;
+    }
     /* the refresh token (when written) goes first and must be durable */
     snprintf(what, sizeof(what), "the refresh token of authorizer \"%s\"", ZSTR_VAL(authorizer));
-    if ((n == 2 ? wx_op_redis_durable(op, c, cmds, n, 0, replies, what)
-                : wx_op_redis(c, cmds, n, replies)) == SUCCESS) {
+    if ((wrote_refresh ? wx_op_redis_durable(op, c, cmds, n, 0, replies, what)
+                       : wx_op_redis(c, cmds, n, replies)) == SUCCESS) {
         wx_op_free_replies(replies, n);
         rc = SUCCESS;
     }
@@ -236,6 +318,7 @@ out:
     if (v_token) zend_string_release(v_token);
     zend_string_release(rkey);
     zend_string_release(tkey);
+    zend_string_release(hot);
     return rc;
 }
 
@@ -245,6 +328,9 @@ static zend_string *wx_op_authorizer_refresh(wx_op_t *op, wx_cache_obj_t *c, wx_
     zval body, answer, *nr;
     zend_result rc;
 
+    if (!f->refresh_token && wx_op_authorizer_refresh_token(op, c, f) == FAILURE) {
+        return NULL;
+    }
     wx_op_api_body(op, &body);
     add_assoc_str(&body, "authorizer_appid", zend_string_copy(f->authorizer));
     add_assoc_str(&body, "authorizer_refresh_token", zend_string_copy(f->refresh_token));
@@ -268,9 +354,21 @@ static zend_string *wx_op_authorizer_refresh(wx_op_t *op, wx_cache_obj_t *c, wx_
     return token;
 }
 
+/* Before the lock: the refresh token (which names EasyWeChat's key), a
+ * fresh token there copied over (then the locked read finds it, no
+ * WeChat call), else the component token the refresh needs. */
 static zend_result wx_op_authorizer_prepare(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
 {
-    zend_string *token = wx_op_component_token(op, c);
+    zend_string *token;
+    bool fresh;
+
+    if (wx_op_authorizer_refresh_token(op, c, f) == FAILURE || wx_op_authorizer_adopt(op, c, f, &fresh) == FAILURE) {
+        return FAILURE;
+    }
+    if (fresh) {
+        return SUCCESS;
+    }
+    token = wx_op_component_token(op, c);
     if (!token) {
         return FAILURE;
     }
@@ -288,21 +386,28 @@ zend_string *wx_op_authorizer_token(wx_op_t *op, wx_cache_obj_t *c, zend_string 
     return wx_op_single_flight(op, c, &wx_op_authorizer_flight, authorizer);
 }
 
+/* Both keys that may hold the token, each compare-and-delete (one key per
+ * script, as a cluster needs). */
 zend_result wx_op_invalidate_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer,
                                         zend_string *token, bool *dropped)
 {
     zend_string *refresh, *key;
     zend_result rc;
+    bool md5_dropped = false;
 
     *dropped = false;
-    if (wx_op_get_refresh_token(op, c, authorizer, &refresh) == FAILURE) {
+    key = wx_op_key(op, c, WX_KEY_AUTHORIZER_CURRENT, authorizer, NULL);
+    rc = wx_op_compare_and_delete(c, key, token, dropped);
+    zend_string_release(key);
+    if (rc == FAILURE || wx_op_get_refresh_token(op, c, authorizer, &refresh) == FAILURE) {
         return FAILURE;
     }
     if (!refresh) {
         return SUCCESS;   /* no refresh token, so no token keyed by one */
     }
     key = wx_op_key(op, c, WX_KEY_AUTHORIZER_TOKEN, authorizer, refresh);
-    rc = wx_op_compare_and_delete(c, key, token, dropped);
+    rc = wx_op_compare_and_delete(c, key, token, &md5_dropped);
+    *dropped = *dropped || md5_dropped;
     zend_string_release(key);
     zend_string_release(refresh);
     return rc;
