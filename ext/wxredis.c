@@ -37,6 +37,11 @@ static PHP_GSHUTDOWN_FUNCTION(wxredis)
     /* with each thread's globals under ZTS, so no thread leaks its parser */
     wx_xml_parser_free(wxredis_globals->xml_parser);
     wxredis_globals->xml_parser = NULL;
+    if (wxredis_globals->fleet_due) {
+        zend_hash_destroy(wxredis_globals->fleet_due);
+        pefree(wxredis_globals->fleet_due, 1);
+        wxredis_globals->fleet_due = NULL;
+    }
 }
 
 PHP_MINIT_FUNCTION(wxredis)

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: c935cbcfdc75e55a9dfa91e9cdc86ea19286e440 */
+ * Stub hash: 2b2d0da182272962f3114089d3eef1bdd12cc7f6 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_WxRedis_CacheBase___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, dsn, IS_STRING, 0, "\"redis://127.0.0.1:6379\"")
@@ -48,6 +48,10 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_CacheBase_rawComma
 	ZEND_ARG_VARIADIC_TYPE_INFO(0, args, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_CacheBase_setLogger, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, logger, IS_OBJECT, 1)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_WxRedis_CacheItems___construct, 0, 0, 0)
 ZEND_END_ARG_INFO()
 
@@ -81,6 +85,7 @@ ZEND_METHOD(WxRedis_CacheBase, deleteMultiple);
 ZEND_METHOD(WxRedis_CacheBase, has);
 ZEND_METHOD(WxRedis_CacheBase, stats);
 ZEND_METHOD(WxRedis_CacheBase, rawCommand);
+ZEND_METHOD(WxRedis_CacheBase, setLogger);
 ZEND_METHOD(WxRedis_CacheItems, __construct);
 ZEND_METHOD(WxRedis_CacheItems, current);
 ZEND_METHOD(WxRedis_CacheItems, key);
@@ -103,6 +108,7 @@ static const zend_function_entry class_WxRedis_CacheBase_methods[] = {
 	ZEND_ME(WxRedis_CacheBase, has, arginfo_class_WxRedis_CacheBase_has, ZEND_ACC_PUBLIC)
 	ZEND_ME(WxRedis_CacheBase, stats, arginfo_class_WxRedis_CacheBase_stats, ZEND_ACC_PUBLIC)
 	ZEND_ME(WxRedis_CacheBase, rawCommand, arginfo_class_WxRedis_CacheBase_rawCommand, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_CacheBase, setLogger, arginfo_class_WxRedis_CacheBase_setLogger, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 

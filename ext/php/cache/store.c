@@ -10,6 +10,7 @@
 
 #include "php_wxredis.h"
 #include "php/exceptions.h"
+#include "php/log.h"
 #include "store.h"
 #include "internal.h"
 
@@ -128,7 +129,13 @@ zend_result wx_store_pipeline(wx_cache_obj_t *c, const wx_conn_cmd_t *cmds, size
     if (wx_conn_request(c->conn, cmds, n, replies) != WX_CONN_OK) {
         WXREDIS_G(cache_stats).errors++;
         wx_throw_cache(c->conn->err, "%s", c->conn->errstr);
+        if (UNEXPECTED(c->logger != NULL)) {
+            wx_cache_log_lost(c);
+        }
         return FAILURE;
+    }
+    if (UNEXPECTED(c->logger != NULL) && c->logger->lost_at != 0) {
+        wx_cache_log_restored(c);
     }
     if (!(flags & WX_STORE_KEEP_ERRORS)) {
         for (i = 0; i < n; i++) {
@@ -177,6 +184,9 @@ static zend_always_inline zend_result wx_store_decode_reply(wx_cache_obj_t *c, z
     WXREDIS_G(cache_stats).hits++;
     if (wx_codec_decode(&c->codec, rk, r->str, r->len, out) == FAILURE) {
         WXREDIS_G(cache_stats).errors++;
+        if (UNEXPECTED(c->logger != NULL)) {
+            wx_cache_log_format(c, rk);
+        }
         return FAILURE;
     }
     return SUCCESS;

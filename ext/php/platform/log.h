@@ -41,11 +41,16 @@ void wx_op_log(wx_op_t *op, wx_cache_obj_t *c, wx_event_t ev, zval *ctx);
  * the other calls). Never throws; keeps a pending exception. */
 void wx_op_fleet_touch(wx_op_t *op, wx_cache_obj_t *c);
 
-/* Count one WeChat call (api, errcode: 0 for success, -2 for no usable
- * answer) in the current 10-minute bucket; on a refresh error also the
- * last error. Never throws; keeps a pending exception. */
+/* Count one WeChat call of api in the current 10-minute bucket
+ * (WX_KEY_CALLS): errcode 0 for success, WeChat's errcode, or
+ * WX_OP_CALL_NO_ANSWER (counted as "http": no usable answer). One HINCRBY
+ * + EXPIRE round trip. Never throws; keeps a pending exception. */
+#define WX_OP_CALL_NO_ANSWER ZEND_LONG_MIN
+/* The Redis key of the calls of a bucket (unix time / WX_KEYS_BUCKET_SECONDS). */
+zend_string *wx_op_calls_key(wx_op_t *op, wx_cache_obj_t *c, zend_long bucket);
 void wx_op_count_call(wx_op_t *op, wx_cache_obj_t *c, wx_wechat_api_t api, zend_long errcode);
-/* The last refresh error (what, errcode, message) for health(). */
+/* Keep the error pending in ex as the fleet's last refresh error
+ * (WX_KEY_LAST_ERROR), for health(). Never throws. */
 void wx_op_record_refresh_error(wx_op_t *op, wx_cache_obj_t *c, const char *token, zend_string *authorizer,
                                 zend_object *ex);
 
