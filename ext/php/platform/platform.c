@@ -51,9 +51,9 @@ static HashTable *wx_op_get_gc(zend_object *obj, zval **table, int *n)
     return zend_std_get_properties(obj);
 }
 
-/* The object behind $this and its cache; NULL with an Error when the
- * constructor did not run. */
-static wx_op_t *wx_op_this(zval *zthis, wx_cache_obj_t **c)
+/* The object behind $this and its cache, without recording this server in
+ * the fleet (health(): a monitor is not a member of the fleet). */
+static wx_op_t *wx_op_this_quiet(zval *zthis, wx_cache_obj_t **c)
 {
     wx_op_t *op = wx_op_from_obj(Z_OBJ_P(zthis));
     if (!op->crypt) {
@@ -62,11 +62,18 @@ static wx_op_t *wx_op_this(zval *zthis, wx_cache_obj_t **c)
         return NULL;
     }
     *c = wx_store_fetch(&op->cache);
-    if (!*c) {
-        return NULL;
+    return *c ? op : NULL;
+}
+
+/* The object behind $this and its cache; NULL with an Error when the
+ * constructor did not run. */
+static wx_op_t *wx_op_this(zval *zthis, wx_cache_obj_t **c)
+{
+    wx_op_t *op = wx_op_this_quiet(zthis, c);
+    if (op) {
+        /* once an hour per process: this server's fingerprint for the fleet view */
+        wx_op_fleet_touch(op, *c);
     }
-    /* once an hour per process: this server's fingerprint for the fleet view */
-    wx_op_fleet_touch(op, *c);
     return op;
 }
 
@@ -353,7 +360,7 @@ ZEND_METHOD(WxRedis_OpenPlatformBase, health)
     wx_op_t *op;
 
     ZEND_PARSE_PARAMETERS_NONE();
-    if (!(op = wx_op_this(ZEND_THIS, &c)) || wx_op_health(op, c, return_value) == FAILURE) {
+    if (!(op = wx_op_this_quiet(ZEND_THIS, &c)) || wx_op_health(op, c, return_value) == FAILURE) {
         RETURN_THROWS();
     }
 }
