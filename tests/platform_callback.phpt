@@ -1,5 +1,5 @@
 --TEST--
-WxRedis\OpenPlatformBase::handleCallback(): tickets stored as EasyWeChat stores them, every InfoType answered "success", handler, bad pushes
+WxRedis\OpenPlatform::handleCallback(): tickets stored as EasyWeChat stores them, every InfoType answered "success", handler, bad pushes
 --SKIPIF--
 <?php require __DIR__ . '/support/skipif.inc'; ?>
 --INI--
