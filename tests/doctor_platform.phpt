@@ -39,7 +39,7 @@ var_dump($code);
 echo "-- --json: health() and the warnings\n";
 [$code, $out] = wx_doctor([$dsn, "--prefix=$pre", "--platform=$app", '--json', '--margin=120']);
 $j = json_decode($out, true);
-var_dump($code, $j['authorizers'], array_column($j['warnings'], 'code'), $j['ticket']['server'], $j['ticket']['age'] >= 120 && $j['ticket']['age'] < 130);
+var_dump($code, $j['authorizers'], array_column($j['warnings'], 'code'), $j['ticket']['server'], $j['ticket']['age'] >= 120 && $j['ticket']['age'] < 900);
 
 echo "-- --prometheus\n";
 [$code, $out] = wx_doctor([$dsn, "--prefix=$pre", '--platform', $app, '--prometheus']);
@@ -57,12 +57,12 @@ foreach ($samples as [$name, $labels, $v]) {
     if (in_array($name, ['wxredis_ticket_age_seconds', 'wxredis_ticket_expires_in_seconds', 'wxredis_component_token_expires_in_seconds',
                          'wxredis_last_refresh_error_timestamp_seconds', 'wxredis_wechat_calls_window_seconds', 'wxredis_server_seen_seconds'], true)) {
         $ok = match ($name) {
-            'wxredis_ticket_age_seconds' => $v >= 120 && $v < 130,
-            'wxredis_ticket_expires_in_seconds' => $v > 40900 && $v <= 41000,
-            'wxredis_component_token_expires_in_seconds' => $v > 4900 && $v <= 5000,
+            'wxredis_ticket_age_seconds' => $v >= 120 && $v < 900,   // slow runs (valgrind) take minutes
+            'wxredis_ticket_expires_in_seconds' => $v > 40200 && $v <= 41000,
+            'wxredis_component_token_expires_in_seconds' => $v > 4200 && $v <= 5000,
             'wxredis_last_refresh_error_timestamp_seconds' => $v === $now - 300,
             'wxredis_wechat_calls_window_seconds' => $v >= 3000 && $v < 3600,
-            'wxredis_server_seen_seconds' => $v >= 100 && $v < 210,
+            'wxredis_server_seen_seconds' => $v >= 100 && $v < 1000,
         };
         $v = $ok ? 'T' : "WRONG $v";
     }
