@@ -34,7 +34,7 @@ typedef struct {
 /* Per process under NTS, per thread under ZTS: nothing here is shared
  * between threads, so nothing needs a lock. */
 ZEND_BEGIN_MODULE_GLOBALS(wxredis)
-    HashTable        pool;        /* persistent connections: opts key -> wx_conn_t* */
+    HashTable        pool;        /* persistent clients: opts key -> wx_client_t* */
     wx_conn_stats_t  conn_stats;  /* shared by every connection of the process */
     wx_cache_stats_t cache_stats;
     wx_xml_parser_t *xml_parser;  /* MessageCrypt's reusable parser, made on first

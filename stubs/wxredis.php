@@ -59,6 +59,13 @@ abstract class CacheBase
     public const ERROR_CORRUPT = 21;
     public const ERROR_SERIALIZE = 22;
     public const ERROR_UNSAFE = 23;
+
+    /**
+     * A write that must survive a failover (OpenPlatform's refresh tokens
+     * with min_replicas) was not acknowledged by enough replicas in time.
+     */
+    public const ERROR_REPLICAS = 24;
+
     public const ERROR_KEY = 30;
     public const ERROR_TTL = 31;
     public const ERROR_ARGUMENT = 32;
@@ -154,6 +161,22 @@ abstract class CacheBase
      * @param \Psr\Log\LoggerInterface|object|null $logger an object with log($level, $message, array $context)
      */
     public function setLogger(?object $logger): void {}
+
+    /**
+     * rawCommand() on one master, named as topology()['masters'] lists it
+     * ("host:port"): for what runs per node on a cluster (SCAN, DBSIZE,
+     * INFO, CONFIG GET). InvalidArgumentException (ERROR_ARGUMENT) for a
+     * node that is not a master.
+     */
+    public function rawCommandAt(string $node, string $command, string ...$args): mixed {}
+
+    /**
+     * The deployment as this process sees it, connecting if needed: mode
+     * ("single", "sentinel", "cluster"), masters (["host:port", ...]),
+     * service (Sentinel), and the events seen: failovers, redirects,
+     * map_refreshes, retries.
+     */
+    public function topology(): array {}
 }
 
 /**

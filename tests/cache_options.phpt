@@ -57,7 +57,7 @@ WxRedis\InvalidArgumentException(1): invalid DSN "unix://relative.sock": unix DS
 WxRedis\InvalidArgumentException(1): invalid DSN "rediss://127.0.0.1": rediss:// (TLS) is not supported by this build (hiredis 0.14.1 without hiredis_ssl)
 WxRedis\InvalidArgumentException(1): invalid DSN "redis://u:%zz@h": bad %-escape in DSN credentials
 bad options
-WxRedis\InvalidArgumentException(32): unknown option "prefx" (known: prefix, connect_timeout, read_timeout, persistent, username, password, database, allowed_classes, legacy_formats, max_reply_bytes)
+WxRedis\InvalidArgumentException(32): unknown option "prefx" (known: prefix, connect_timeout, read_timeout, persistent, username, password, database, allowed_classes, legacy_formats, max_reply_bytes, sentinel_username, sentinel_password)
 WxRedis\InvalidArgumentException(32): options must be an array keyed by option name
 WxRedis\InvalidArgumentException(32): option "prefix" must be a string, int given
 WxRedis\InvalidArgumentException(32): option "connect_timeout" must be a number of seconds greater than 0 (at most 86400)

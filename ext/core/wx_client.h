@@ -122,6 +122,11 @@ static inline int wx_client_request(wx_client_t *cl, const wx_conn_cmd_t *cmds, 
     return cl->engine->request(cl, cmds, n, replies);
 }
 
+/* wx_client_request, with MGET/DEL/UNLINK/EXISTS/TOUCH of keys in several
+ * slots sent key by key on a cluster and answered as one command
+ * (wx_client_split.c). The same as wx_client_request elsewhere. */
+int wx_client_request_split(wx_client_t *cl, const wx_conn_cmd_t *cmds, size_t n, redisReply **replies);
+
 /* The one connection, or NULL (cluster, or cl->err says why). */
 wx_conn_t *wx_client_conn(wx_client_t *cl);
 int  wx_client_masters(wx_client_t *cl, wx_conn_t **out, size_t cap, size_t *n);

@@ -40,10 +40,10 @@ static zend_object *wx_cache_create(zend_class_entry *ce)
 static void wx_cache_free(zend_object *obj)
 {
     wx_cache_obj_t *c = wx_cache_from_obj(obj);
-    if (c->conn && c->owns_conn) {
-        wx_conn_free(c->conn);
+    if (c->client && c->owns_client) {
+        wx_client_free(c->client);
     }
-    c->conn = NULL;
+    c->client = NULL;
     if (c->prefix) {
         zend_string_release(c->prefix);
     }

@@ -70,6 +70,14 @@ abstract class CacheBase
      * @cvalue WX_CACHE_ERR_UNSAFE
      */
     public const ERROR_UNSAFE = UNKNOWN;
+
+    /**
+     * A write that must survive a failover (OpenPlatform's refresh tokens
+     * with min_replicas) was not acknowledged by enough replicas in time.
+     * @var int
+     * @cvalue WX_CACHE_ERR_REPLICAS
+     */
+    public const ERROR_REPLICAS = UNKNOWN;
     /**
      * @var int
      * @cvalue WX_CACHE_ERR_KEY
@@ -125,6 +133,22 @@ abstract class CacheBase
      * exception the logger throws is dropped, never the operation's.
      */
     public function setLogger(?object $logger): void {}
+
+    /**
+     * rawCommand() on one master, named as topology()['masters'] lists it
+     * ("host:port"): for what runs per node on a cluster (SCAN, DBSIZE,
+     * INFO, CONFIG GET). InvalidArgumentException (ERROR_ARGUMENT) for a
+     * node that is not a master.
+     */
+    public function rawCommandAt(string $node, string $command, string ...$args): mixed {}
+
+    /**
+     * The deployment as this process sees it, connecting if needed: mode
+     * ("single", "sentinel", "cluster"), masters (["host:port", ...]),
+     * service (Sentinel), and the events seen: failovers, redirects,
+     * map_refreshes, retries.
+     */
+    public function topology(): array {}
 }
 
 /**

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 2b2d0da182272962f3114089d3eef1bdd12cc7f6 */
+ * Stub hash: 0fb344f182ffdfd8b748e1e9773b16a13ca134be */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_WxRedis_CacheBase___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, dsn, IS_STRING, 0, "\"redis://127.0.0.1:6379\"")
@@ -52,6 +52,14 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_CacheBase_setLogge
 	ZEND_ARG_TYPE_INFO(0, logger, IS_OBJECT, 1)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_CacheBase_rawCommandAt, 0, 2, IS_MIXED, 0)
+	ZEND_ARG_TYPE_INFO(0, node, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, command, IS_STRING, 0)
+	ZEND_ARG_VARIADIC_TYPE_INFO(0, args, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_WxRedis_CacheBase_topology arginfo_class_WxRedis_CacheBase_stats
+
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_WxRedis_CacheItems___construct, 0, 0, 0)
 ZEND_END_ARG_INFO()
 
@@ -86,6 +94,8 @@ ZEND_METHOD(WxRedis_CacheBase, has);
 ZEND_METHOD(WxRedis_CacheBase, stats);
 ZEND_METHOD(WxRedis_CacheBase, rawCommand);
 ZEND_METHOD(WxRedis_CacheBase, setLogger);
+ZEND_METHOD(WxRedis_CacheBase, rawCommandAt);
+ZEND_METHOD(WxRedis_CacheBase, topology);
 ZEND_METHOD(WxRedis_CacheItems, __construct);
 ZEND_METHOD(WxRedis_CacheItems, current);
 ZEND_METHOD(WxRedis_CacheItems, key);
@@ -109,6 +119,8 @@ static const zend_function_entry class_WxRedis_CacheBase_methods[] = {
 	ZEND_ME(WxRedis_CacheBase, stats, arginfo_class_WxRedis_CacheBase_stats, ZEND_ACC_PUBLIC)
 	ZEND_ME(WxRedis_CacheBase, rawCommand, arginfo_class_WxRedis_CacheBase_rawCommand, ZEND_ACC_PUBLIC)
 	ZEND_ME(WxRedis_CacheBase, setLogger, arginfo_class_WxRedis_CacheBase_setLogger, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_CacheBase, rawCommandAt, arginfo_class_WxRedis_CacheBase_rawCommandAt, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_CacheBase, topology, arginfo_class_WxRedis_CacheBase_topology, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 
@@ -198,6 +210,12 @@ static zend_class_entry *register_class_WxRedis_CacheBase(void)
 	zend_string *const_ERROR_UNSAFE_name = zend_string_init_interned("ERROR_UNSAFE", sizeof("ERROR_UNSAFE") - 1, 1);
 	zend_declare_class_constant_ex(class_entry, const_ERROR_UNSAFE_name, &const_ERROR_UNSAFE_value, ZEND_ACC_PUBLIC, NULL);
 	zend_string_release(const_ERROR_UNSAFE_name);
+
+	zval const_ERROR_REPLICAS_value;
+	ZVAL_LONG(&const_ERROR_REPLICAS_value, WX_CACHE_ERR_REPLICAS);
+	zend_string *const_ERROR_REPLICAS_name = zend_string_init_interned("ERROR_REPLICAS", sizeof("ERROR_REPLICAS") - 1, 1);
+	zend_declare_class_constant_ex(class_entry, const_ERROR_REPLICAS_name, &const_ERROR_REPLICAS_value, ZEND_ACC_PUBLIC, NULL);
+	zend_string_release(const_ERROR_REPLICAS_name);
 
 	zval const_ERROR_KEY_value;
 	ZVAL_LONG(&const_ERROR_KEY_value, WX_CACHE_ERR_KEY);

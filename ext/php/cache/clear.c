@@ -88,7 +88,7 @@ static zend_result wx_cache_unlink_page(wx_cache_obj_t *c, redisReply *page)
 }
 
 /* The most SCAN rounds clear() takes (see WX_CACHE_SCAN_SLACK). */
-static zend_result wx_cache_scan_bound(wx_cache_obj_t *c, zend_long *bound, long long *dbsize)
+static zend_result wx_cache_scan_bound(wx_cache_obj_t *c, wx_conn_t *node, zend_long *bound, long long *dbsize)
 {
     wx_argv_t a;
     wx_conn_cmd_t cmd;
@@ -98,7 +98,7 @@ static zend_result wx_cache_scan_bound(wx_cache_obj_t *c, zend_long *bound, long
     wx_argv_add(&a, "DBSIZE", 6);
     wx_argv_expect(&a, WX_EXPECT_INTEGER, 0);
     cmd = wx_argv_cmd(&a);
-    if (wx_store_pipeline(c, &cmd, 1, &r, WX_STORE_KEEP_ERRORS) == FAILURE) {
+    if (wx_store_pipeline_at(c, node, &cmd, 1, &r, WX_STORE_KEEP_ERRORS) == FAILURE) {
         return FAILURE;
     }
     *dbsize = -1;
@@ -113,32 +113,19 @@ static zend_result wx_cache_scan_bound(wx_cache_obj_t *c, zend_long *bound, long
     return SUCCESS;
 }
 
-ZEND_METHOD(WxRedis_CacheBase, clear)
+/* SCAN one node (every master of a cluster in turn) for the prefix and
+ * UNLINK what it finds; the UNLINKs take the routed path, so a key that
+ * moved meanwhile is followed. */
+static zend_result wx_cache_clear_node(wx_cache_obj_t *c, wx_conn_t *node, zend_string *pattern)
 {
     zend_long rounds = 0, bound;
     long long dbsize;
-    wx_cache_obj_t *c;
-    zend_string *pattern;
     char cursor[WX_CACHE_SCAN_CURSOR_SIZE] = "0";
     zend_result rc = SUCCESS;
 
-    ZEND_PARSE_PARAMETERS_NONE();
-
-    if (!(c = wx_cache_this(ZEND_THIS))) {
-        RETURN_THROWS();
+    if (wx_cache_scan_bound(c, node, &bound, &dbsize) == FAILURE) {
+        return FAILURE;
     }
-    if (ZSTR_LEN(c->prefix) == 0) {
-        /* Without a prefix "our" keys are every key of the database,
-         * which may hold other applications' data and the refresh tokens. */
-        wx_throw_cache(WX_CACHE_ERR_UNSAFE,
-            "clear() refuses to run without a prefix: it would delete every key in the Redis "
-            "database, not only this cache's; set the \"prefix\" option (e.g. \"easywechat:\")");
-        RETURN_THROWS();
-    }
-    if (wx_cache_scan_bound(c, &bound, &dbsize) == FAILURE) {
-        RETURN_THROWS();
-    }
-    pattern = wx_cache_match_pattern(c->prefix);
     do {
         if (++rounds > bound) {
             wx_throw_cache(WX_CONN_ERR_PROTOCOL,
@@ -149,7 +136,8 @@ ZEND_METHOD(WxRedis_CacheBase, clear)
             break;
         }
         wx_argv_t a;
-        redisReply *r;
+        wx_conn_cmd_t cmd;
+        redisReply *r = NULL;
 
         wx_argv_init(&a);
         wx_argv_add(&a, "SCAN", 4);
@@ -159,7 +147,10 @@ ZEND_METHOD(WxRedis_CacheBase, clear)
         wx_argv_add(&a, "COUNT", 5);
         wx_argv_add_long(&a, WX_CACHE_SCAN_COUNT);
         wx_argv_expect(&a, WX_EXPECT_SCAN, 0);
-        r = wx_store_command(c, &a);
+        cmd = wx_argv_cmd(&a);
+        if (wx_store_pipeline_at(c, node, &cmd, 1, &r, 0) == FAILURE) {
+            r = NULL;
+        }
         wx_argv_free(&a);
         if (!r) {
             rc = FAILURE;
@@ -186,7 +177,39 @@ ZEND_METHOD(WxRedis_CacheBase, clear)
         rc = wx_cache_unlink_page(c, r->element[1]);
         freeReplyObject(r);
     } while (rc == SUCCESS && strcmp(cursor, "0") != 0);
+    return rc;
+}
+
+ZEND_METHOD(WxRedis_CacheBase, clear)
+{
+    wx_cache_obj_t *c;
+    wx_conn_t **masters;
+    zend_string *pattern;
+    zend_result rc = SUCCESS;
+    size_t n, i;
+
+    ZEND_PARSE_PARAMETERS_NONE();
+
+    if (!(c = wx_cache_this(ZEND_THIS))) {
+        RETURN_THROWS();
+    }
+    if (ZSTR_LEN(c->prefix) == 0) {
+        /* Without a prefix "our" keys are every key of the database,
+         * which may hold other applications' data and the refresh tokens. */
+        wx_throw_cache(WX_CACHE_ERR_UNSAFE,
+            "clear() refuses to run without a prefix: it would delete every key in the Redis "
+            "database, not only this cache's; set the \"prefix\" option (e.g. \"easywechat:\")");
+        RETURN_THROWS();
+    }
+    if (!(masters = wx_store_masters(c, &n))) {
+        RETURN_THROWS();
+    }
+    pattern = wx_cache_match_pattern(c->prefix);
+    for (i = 0; i < n && rc == SUCCESS; i++) {
+        rc = wx_cache_clear_node(c, masters[i], pattern);
+    }
     zend_string_release(pattern);
+    efree(masters);
     if (rc == FAILURE) {
         RETURN_THROWS();
     }

@@ -30,7 +30,7 @@ ZEND_COLD void wx_cache_throw_uninitialized(zval *zthis);
 static zend_always_inline wx_cache_obj_t *wx_cache_this(zval *zthis)
 {
     wx_cache_obj_t *c = wx_cache_from_obj(Z_OBJ_P(zthis));
-    if (UNEXPECTED(!c->conn)) {
+    if (UNEXPECTED(!c->client)) {
         wx_cache_throw_uninitialized(zthis);
         return NULL;
     }

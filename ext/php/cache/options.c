@@ -8,6 +8,7 @@
 #include "php.h"
 #include "php/exceptions.h"
 #include "php/pool.h"
+#include "core/wx_topology.h"
 #include "internal.h"
 
 /* Timeouts above a day are a typo (milliseconds given as seconds), and
@@ -63,8 +64,9 @@ static zend_result wx_cache_opt_bool(zval *v, const char *name, bool *dst)
 }
 
 static zend_result wx_cache_apply_options(wx_cache_obj_t *c, HashTable *options,
-                                          wx_conn_opts_t *o, bool *persistent)
+                                          wx_client_opts_t *co, bool *persistent)
 {
+    wx_conn_opts_t *o = &co->node;
     zend_string *name;
     zval *v;
 
@@ -95,10 +97,24 @@ static zend_result wx_cache_apply_options(wx_cache_obj_t *c, HashTable *options,
             if (wx_cache_opt_string(v, "username", &o->username) == FAILURE) return FAILURE;
         } else if (zend_string_equals_literal(name, "password")) {
             if (wx_cache_opt_string(v, "password", &o->password) == FAILURE) return FAILURE;
+        } else if (zend_string_equals_literal(name, "sentinel_username")
+                   || zend_string_equals_literal(name, "sentinel_password")) {
+            if (co->mode != WX_TOPO_SENTINEL) {
+                wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
+                    "option \"%s\" is for a Sentinel DSN (redis:?host[...]&redis_sentinel=NAME)", ZSTR_VAL(name));
+                return FAILURE;
+            }
+            if (wx_cache_opt_string(v, ZSTR_VAL(name), ZSTR_VAL(name)[9] == 'u'
+                    ? &co->sentinel_username : &co->sentinel_password) == FAILURE) return FAILURE;
         } else if (zend_string_equals_literal(name, "database")) {
             if (Z_TYPE_P(v) != IS_LONG || Z_LVAL_P(v) < 0 || Z_LVAL_P(v) > INT_MAX) {
                 wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
                     "option \"database\" must be an int >= 0");
+                return FAILURE;
+            }
+            if (co->mode == WX_TOPO_CLUSTER && Z_LVAL_P(v) != 0) {
+                wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
+                    "option \"database\" must be 0 on a Redis Cluster (it has only database 0)");
                 return FAILURE;
             }
             o->database = (long) Z_LVAL_P(v);
@@ -116,7 +132,8 @@ static zend_result wx_cache_apply_options(wx_cache_obj_t *c, HashTable *options,
         } else {
             wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
                 "unknown option \"%s\" (known: prefix, connect_timeout, read_timeout, persistent, "
-                "username, password, database, allowed_classes, legacy_formats, max_reply_bytes)", ZSTR_VAL(name));
+                "username, password, database, allowed_classes, legacy_formats, max_reply_bytes, "
+                "sentinel_username, sentinel_password)", ZSTR_VAL(name));
             return FAILURE;
         }
     } ZEND_HASH_FOREACH_END();
@@ -125,7 +142,101 @@ static zend_result wx_cache_apply_options(wx_cache_obj_t *c, HashTable *options,
             "a username needs a password (Redis AUTH takes both)");
         return FAILURE;
     }
+    if (co->sentinel_username && !co->sentinel_password) {
+        wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
+            "a sentinel_username needs a sentinel_password (Redis AUTH takes both)");
+        return FAILURE;
+    }
     return SUCCESS;
+}
+
+static zend_result wx_cache_dsn_timeout(const char *v, const char *name, double *dst)
+{
+    char *end;
+    double d = zend_strtod(v, (const char **) &end);
+    if (*v == '\0' || *end != '\0' || !(d > 0 && d <= WX_CACHE_TIMEOUT_MAX_SECONDS)) {
+        wx_throw_invalid(WX_CONN_ERR_DSN,
+            "invalid DSN: %s must be a number of seconds greater than 0 (at most %d), not \"%s\"",
+            name, WX_CACHE_TIMEOUT_MAX_SECONDS, v);
+        return FAILURE;
+    }
+    *dst = d;
+    return SUCCESS;
+}
+
+/* Symfony's connection parameters that mean nothing here: accepted so
+ * that a DSN pasted from a Symfony config works (each is a phpredis or
+ * Relay knob, or a choice wxredis makes for itself: it always reads from
+ * masters, retries per its own rules and connects lazily). */
+static const char *const wx_cache_dsn_ignored[] = {
+    "persistent_id", "retry_interval", "tcp_keepalive", "lazy", "failover", "class",
+    "redis_sentinel_timeout", "cluster_failover"
+};
+
+/* A multi-host or parameterised DSN (core/wx_topology.h) into co. */
+static zend_result wx_cache_parse_topo_dsn(zend_string *dsn, wx_client_opts_t *co, bool *persistent)
+{
+    wx_topo_dsn_t d;
+    char err[WX_CACHE_DSN_ERR_SIZE];
+    zend_result rc = FAILURE;
+    size_t i, k;
+
+    wx_topo_dsn_init(&d);
+    if (wx_topo_parse_dsn(&d, ZSTR_VAL(dsn), ZSTR_LEN(dsn), err, sizeof(err)) != WX_TOPO_OK) {
+        /* the parser's message never repeats a password */
+        wx_throw_invalid(WX_CONN_ERR_DSN, "invalid DSN: %s", err);
+        return FAILURE;
+    }
+    co->mode = d.mode;
+    co->node.database = d.dbindex;
+    co->node.username = d.username;
+    co->node.password = d.password;
+    co->service = d.service;
+    co->sentinel_username = d.sentinel_username;
+    co->sentinel_password = d.sentinel_password;
+    d.username = d.password = d.service = d.sentinel_username = d.sentinel_password = NULL;
+    if (d.mode == WX_TOPO_SINGLE) {
+        co->node.host = d.hosts[0].host;
+        co->node.unix_path = d.hosts[0].unix_path;
+        co->node.port = d.hosts[0].port;
+        d.hosts[0].host = d.hosts[0].unix_path = NULL;
+    } else {
+        for (i = 0; i < d.nhosts; i++) {
+            if (wx_client_opts_add_seed(co, d.hosts[i].host, d.hosts[i].port, d.hosts[i].unix_path) != WX_CONN_OK) {
+                zend_throw_error(NULL, "out of memory");
+                goto done;
+            }
+        }
+    }
+    for (i = 0; i < d.nparams; i++) {
+        const char *key = d.params[i].key, *val = d.params[i].value;
+        if (strcmp(key, "timeout") == 0) {
+            if (wx_cache_dsn_timeout(val, "timeout", &co->node.connect_timeout) == FAILURE) goto done;
+        } else if (strcmp(key, "read_timeout") == 0) {
+            if (wx_cache_dsn_timeout(val, "read_timeout", &co->node.read_timeout) == FAILURE) goto done;
+        } else if (strcmp(key, "persistent") == 0) {
+            if (strcmp(val, "1") == 0 || strcasecmp(val, "true") == 0) *persistent = true;
+            else if (strcmp(val, "0") == 0 || strcasecmp(val, "false") == 0) *persistent = false;
+            else {
+                wx_throw_invalid(WX_CONN_ERR_DSN, "invalid DSN: persistent must be 0 or 1, not \"%s\"", val);
+                goto done;
+            }
+        } else {
+            for (k = 0; k < sizeof(wx_cache_dsn_ignored) / sizeof(wx_cache_dsn_ignored[0]); k++) {
+                if (strcmp(key, wx_cache_dsn_ignored[k]) == 0) break;
+            }
+            if (k == sizeof(wx_cache_dsn_ignored) / sizeof(wx_cache_dsn_ignored[0])) {
+                wx_throw_invalid(WX_CONN_ERR_DSN,
+                    "invalid DSN: unknown parameter \"%s\" (known: host[...], redis_sentinel, redis_cluster, "
+                    "dbindex, auth, timeout, read_timeout, persistent)", key);
+                goto done;
+            }
+        }
+    }
+    rc = SUCCESS;
+done:
+    wx_topo_dsn_clear(&d);
+    return rc;
 }
 
 ZEND_METHOD(WxRedis_CacheBase, __construct)
@@ -133,7 +244,7 @@ ZEND_METHOD(WxRedis_CacheBase, __construct)
     zend_string *dsn = NULL;
     HashTable *options = NULL;
     wx_cache_obj_t *c = wx_cache_from_obj(Z_OBJ_P(ZEND_THIS));
-    wx_conn_opts_t o;
+    wx_client_opts_t o;
     bool persistent = true;
     char err[WX_CACHE_DSN_ERR_SIZE];
 
@@ -143,17 +254,20 @@ ZEND_METHOD(WxRedis_CacheBase, __construct)
         Z_PARAM_ARRAY_HT(options)
     ZEND_PARSE_PARAMETERS_END();
 
-    if (c->conn) {
+    if (c->client) {
         zend_throw_error(NULL, "Cannot call the constructor twice");
         RETURN_THROWS();
     }
-    wx_conn_opts_init(&o);
-    if (dsn && wx_conn_parse_dsn(&o, ZSTR_VAL(dsn), ZSTR_LEN(dsn), err, sizeof(err)) != WX_CONN_OK) {
+    wx_client_opts_init(&o);
+    if (dsn && wx_topo_dsn_wants(ZSTR_VAL(dsn), ZSTR_LEN(dsn))) {
+        /* Symfony's forms: several hosts, Sentinel, Cluster, parameters */
+        if (wx_cache_parse_topo_dsn(dsn, &o, &persistent) == FAILURE) goto fail;
+    } else if (dsn && wx_conn_parse_dsn(&o.node, ZSTR_VAL(dsn), ZSTR_LEN(dsn), err, sizeof(err)) != WX_CONN_OK) {
         wx_throw_invalid(WX_CONN_ERR_DSN, "invalid DSN \"%s\": %s", ZSTR_VAL(dsn), err);
         goto fail;
     }
     if (!dsn) {
-        o.host = strdup(WX_CACHE_DEFAULT_HOST);
+        o.node.host = strdup(WX_CACHE_DEFAULT_HOST);
     }
     c->prefix = ZSTR_EMPTY_ALLOC();
     if (options && wx_cache_apply_options(c, options, &o, &persistent) == FAILURE) {
@@ -161,16 +275,16 @@ ZEND_METHOD(WxRedis_CacheBase, __construct)
     }
     /* lazy: nothing is sent before the first operation, so a Redis outage
      * does not break requests that never touch the cache */
-    c->conn = wx_pool_acquire(&o, persistent);
-    c->owns_conn = !persistent;
-    if (!c->conn) {
+    c->client = wx_pool_acquire(&o, persistent);
+    c->owns_client = !persistent;
+    if (!c->client) {
         goto fail;
     }
-    wx_conn_opts_clear(&o);
+    wx_client_opts_clear(&o);
     return;
 
 fail:
-    wx_conn_opts_clear(&o);
+    wx_client_opts_clear(&o);
     /* back to a never-constructed object: a constructor called again
      * (parent::__construct() in a try) must not leak the first options */
     if (c->prefix) {

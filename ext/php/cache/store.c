@@ -121,22 +121,13 @@ static void wx_store_free_replies(redisReply **replies, size_t n)
     }
 }
 
-zend_result wx_store_pipeline(wx_cache_obj_t *c, const wx_conn_cmd_t *cmds, size_t n,
-                              redisReply **replies, unsigned flags)
+/* Error replies of a pipeline that came back: thrown unless the caller
+ * keeps them. */
+static zend_result wx_store_check_replies(const wx_conn_cmd_t *cmds, size_t n,
+                                          redisReply **replies, unsigned flags)
 {
     size_t i;
 
-    if (wx_conn_request(c->conn, cmds, n, replies) != WX_CONN_OK) {
-        WXREDIS_G(cache_stats).errors++;
-        wx_throw_cache(c->conn->err, "%s", c->conn->errstr);
-        if (UNEXPECTED(c->logger != NULL)) {
-            wx_cache_log_lost(c);
-        }
-        return FAILURE;
-    }
-    if (UNEXPECTED(c->logger != NULL) && c->logger->lost_at != 0) {
-        wx_cache_log_restored(c);
-    }
     if (!(flags & WX_STORE_KEEP_ERRORS)) {
         for (i = 0; i < n; i++) {
             if (UNEXPECTED(replies[i]->type == REDIS_REPLY_ERROR)) {
@@ -147,6 +138,60 @@ zend_result wx_store_pipeline(wx_cache_obj_t *c, const wx_conn_cmd_t *cmds, size
         }
     }
     return SUCCESS;
+}
+
+zend_result wx_store_pipeline(wx_cache_obj_t *c, const wx_conn_cmd_t *cmds, size_t n,
+                              redisReply **replies, unsigned flags)
+{
+    if (wx_client_request_split(c->client, cmds, n, replies) != WX_CONN_OK) {
+        WXREDIS_G(cache_stats).errors++;
+        wx_throw_cache(c->client->err, "%s", c->client->errstr);
+        if (UNEXPECTED(c->logger != NULL)) {
+            wx_cache_log_lost(c);
+        }
+        return FAILURE;
+    }
+    if (UNEXPECTED(c->logger != NULL) && c->logger->lost_at != 0) {
+        wx_cache_log_restored(c);
+    }
+    return wx_store_check_replies(cmds, n, replies, flags);
+}
+
+zend_result wx_store_pipeline_at(wx_cache_obj_t *c, wx_conn_t *node, const wx_conn_cmd_t *cmds, size_t n,
+                                 redisReply **replies, unsigned flags)
+{
+    (void) c;
+    if (wx_conn_request(node, cmds, n, replies) != WX_CONN_OK) {
+        WXREDIS_G(cache_stats).errors++;
+        wx_throw_cache(node->err, "%s", node->errstr);
+        return FAILURE;
+    }
+    return wx_store_check_replies(cmds, n, replies, flags);
+}
+
+wx_conn_t **wx_store_masters(wx_cache_obj_t *c, size_t *n)
+{
+    wx_conn_t *one, **all;
+    size_t have;
+
+    if (wx_client_masters(c->client, &one, 1, &have) != WX_CONN_OK) {
+        goto fail;
+    }
+    all = safe_emalloc(have, sizeof(*all), 0);
+    if (have == 1) {
+        all[0] = one;
+    } else if (wx_client_masters(c->client, all, have, n) != WX_CONN_OK) {
+        efree(all);
+        goto fail;
+    } else {
+        have = *n < have ? *n : have;
+    }
+    *n = have;
+    return all;
+fail:
+    WXREDIS_G(cache_stats).errors++;
+    wx_throw_cache(c->client->err, "%s", c->client->errstr);
+    return NULL;
 }
 
 

@@ -19,6 +19,7 @@
 
 #include "php.h"
 #include "core/wx_conn.h"
+#include "core/wx_client.h"
 #include "php/codec.h"
 #include "php/cache/errors.h"
 
@@ -27,8 +28,9 @@
 extern zend_class_entry *wx_ce_CacheBase;
 
 typedef struct _wx_cache_obj {
-    wx_conn_t   *conn;        /* NULL until the constructor ran */
-    bool         owns_conn;   /* false when it belongs to the process pool */
+    wx_client_t *client;      /* NULL until the constructor ran; single node,
+                               * Sentinel or Cluster (core/wx_client.h) */
+    bool         owns_client; /* false when it belongs to the process pool */
     bool         no_unlink;   /* server predates UNLINK: clear() uses DEL */
     zend_string *prefix;      /* never NULL once constructed ("" = none) */
     wx_codec_t   codec;
@@ -177,6 +179,15 @@ static zend_always_inline wx_conn_cmd_t wx_argv_slice(const wx_argv_t *a, uint32
  * frees each with freeReplyObject(). */
 zend_result wx_store_pipeline(wx_cache_obj_t *c, const wx_conn_cmd_t *cmds, size_t n,
                               redisReply **replies, unsigned flags);
+
+/* The same on one node of the deployment (a master from wx_store_masters),
+ * for what runs per node: SCAN, DBSIZE. Not routed, not split. */
+zend_result wx_store_pipeline_at(wx_cache_obj_t *c, wx_conn_t *node, const wx_conn_cmd_t *cmds, size_t n,
+                                 redisReply **replies, unsigned flags);
+
+/* Every master, connected (one on a single node or Sentinel), as an
+ * emalloc'd array of *n the caller efrees; NULL with CacheException. */
+wx_conn_t **wx_store_masters(wx_cache_obj_t *c, size_t *n);
 
 /* One command: its reply (never an error reply), or NULL. */
 static zend_always_inline redisReply *wx_store_command(wx_cache_obj_t *c, const wx_argv_t *a)

@@ -146,7 +146,24 @@ zend_result wx_op_get_refresh_token(wx_op_t *op, wx_cache_obj_t *c, zend_string 
 zend_result wx_op_set_refresh_token(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer, zend_string *refresh)
 {
     zend_string *key = wx_op_key(op, c, WX_KEY_REFRESH_TOKEN, authorizer, NULL);
-    zend_result rc = wx_op_set_string(c, key, refresh, 0);   /* no expiry */
+    zend_string *bytes = wx_op_encode_str(refresh, key);
+    redisReply *r;
+    wx_argv_t cmd;
+    zend_result rc = FAILURE;
+
+    if (bytes) {
+        /* no expiry; durable when min_replicas asks for it */
+        wx_argv_init(&cmd);
+        wx_argv_add_cstr(&cmd, "SET"); wx_argv_add_zstr(&cmd, key); wx_argv_add_zstr(&cmd, bytes);
+        wx_argv_expect(&cmd, WX_EXPECT_OK, 0);
+        char what[WX_KEYS_APPID_MAX + 48];
+        snprintf(what, sizeof(what), "the refresh token of authorizer \"%s\"", ZSTR_VAL(authorizer));
+        if (wx_op_redis_durable(op, c, &cmd, 1, 0, &r, what) == SUCCESS) {
+            freeReplyObject(r);
+            rc = SUCCESS;
+        }
+        zend_string_release(bytes);
+    }
     zend_string_release(key);
     return rc;
 }
@@ -187,6 +204,7 @@ zend_result wx_op_store_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *
     zend_string *v_token = wx_op_encode_str(token, tkey);
     wx_argv_t cmds[2];
     redisReply *replies[2];
+    char what[WX_KEYS_APPID_MAX + 48];
     size_t n = 0;
     zend_result rc = FAILURE;
 
@@ -206,7 +224,10 @@ zend_result wx_op_store_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *
     wx_argv_add_cstr(&cmds[n], "SET"); wx_argv_add_zstr(&cmds[n], tkey); wx_argv_add_zstr(&cmds[n], v_token);
     wx_argv_add_cstr(&cmds[n], "EX"); wx_argv_add_long(&cmds[n], ttl);
     n++;
-    if (wx_op_redis(c, cmds, n, replies) == SUCCESS) {
+    /* the refresh token (when written) goes first and must be durable */
+    snprintf(what, sizeof(what), "the refresh token of authorizer \"%s\"", ZSTR_VAL(authorizer));
+    if ((n == 2 ? wx_op_redis_durable(op, c, cmds, n, 0, replies, what)
+                : wx_op_redis(c, cmds, n, replies)) == SUCCESS) {
         wx_op_free_replies(replies, n);
         rc = SUCCESS;
     }
