@@ -17,6 +17,7 @@
 #include "php/bridge.h"
 #include "php/exceptions.h"
 #include "php/pool.h"
+#include "php/log.h"
 
 ZEND_DECLARE_MODULE_GLOBALS(wxredis)
 
@@ -52,6 +53,9 @@ PHP_MINIT_FUNCTION(wxredis)
     wx_format_register();
     wx_open_platform_register();
     wx_bridge_startup();
+    /* the hostname the logger and the fleet record name: read once here,
+     * so threads (ZTS) only ever read it */
+    (void) wx_log_hostname();
     return SUCCESS;
 }
 

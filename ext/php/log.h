@@ -50,7 +50,7 @@ void wx_log_add_fp(zval *ctx, const char *key, const char *s, size_t len);
 /* The message of a pending exception (or "" when none), borrowed. */
 zend_string *wx_log_exception_message(zend_object *ex);
 
-/* This server's hostname (gethostname once per process). */
+/* This server's hostname (gethostname once, from MINIT). */
 const char *wx_log_hostname(void);
 
 #endif
