@@ -40,6 +40,9 @@ ZEND_BEGIN_MODULE_GLOBALS(wxredis)
     wx_xml_parser_t *xml_parser;  /* MessageCrypt's reusable parser, made on first
                                      use, freed in GSHUTDOWN (a libxml2 context
                                      must not be shared between threads) */
+    HashTable       *fleet_due;   /* component app id -> unix time this process next
+                                     records its fingerprint (platform/fleet.c);
+                                     persistent, made on first use, freed in GSHUTDOWN */
 ZEND_END_MODULE_GLOBALS(wxredis)
 
 ZEND_EXTERN_MODULE_GLOBALS(wxredis)

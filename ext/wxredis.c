@@ -17,6 +17,7 @@
 #include "php/bridge.h"
 #include "php/exceptions.h"
 #include "php/pool.h"
+#include "php/log.h"
 
 ZEND_DECLARE_MODULE_GLOBALS(wxredis)
 
@@ -37,6 +38,11 @@ static PHP_GSHUTDOWN_FUNCTION(wxredis)
     /* with each thread's globals under ZTS, so no thread leaks its parser */
     wx_xml_parser_free(wxredis_globals->xml_parser);
     wxredis_globals->xml_parser = NULL;
+    if (wxredis_globals->fleet_due) {
+        zend_hash_destroy(wxredis_globals->fleet_due);
+        pefree(wxredis_globals->fleet_due, 1);
+        wxredis_globals->fleet_due = NULL;
+    }
 }
 
 PHP_MINIT_FUNCTION(wxredis)
@@ -47,6 +53,9 @@ PHP_MINIT_FUNCTION(wxredis)
     wx_format_register();
     wx_open_platform_register();
     wx_bridge_startup();
+    /* the hostname the logger and the fleet record name: read once here,
+     * so threads (ZTS) only ever read it */
+    (void) wx_log_hostname();
     return SUCCESS;
 }
 

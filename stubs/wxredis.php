@@ -34,7 +34,7 @@ class ApiException extends \RuntimeException implements Exception
  * $cache = new WxRedis\Cache('redis://127.0.0.1:6379/0', ['prefix' => 'ew:']);
  * $app->setCache($cache);   // EasyWeChat 6: before the app's first use
  */
-class Cache extends CacheBase implements \Psr\SimpleCache\CacheInterface
+class Cache extends CacheBase implements \Psr\SimpleCache\CacheInterface, \Psr\Log\LoggerAwareInterface
 {
 }
 
@@ -149,6 +149,18 @@ abstract class CacheBase
      * @throws CacheException Redis answered an error (ERROR_REPLY); Redis failed: cannot connect (ERROR_CONNECT), AUTH/SELECT refused (ERROR_AUTH, ERROR_SELECT), timeout or reset (ERROR_IO), bad or error reply (ERROR_PROTOCOL, ERROR_REPLY)
      */
     public function rawCommand(string $command, string ...$args): mixed {}
+
+    /**
+     * Send this cache's events to a PSR-3 logger (any object with a
+     * log($level, $message, $context) method; null removes it): values
+     * that are not wxredis format, the connection lost and restored, and
+     * the events of a WxRedis\OpenPlatform on this cache that has no
+     * logger of its own. Secrets are never logged, only fingerprints; an
+     * exception the logger throws is dropped, never the operation's.
+     *
+     * @param \Psr\Log\LoggerInterface|object|null $logger an object with log($level, $message, array $context)
+     */
+    public function setLogger(?object $logger): void {}
 
     /**
      * rawCommand() on one master, named as topology()['masters'] lists it
@@ -410,6 +422,18 @@ final class MessageCrypt
 }
 
 /**
+ * The Open Platform ticket and token manager: WxRedis\OpenPlatformBase
+ * implementing Psr\Log\LoggerAwareInterface when psr/log is autoloadable when
+ * the class is first used (plainly otherwise).
+ *
+ * $platform = new WxRedis\OpenPlatform(['app_id' => ..., 'secret' => ..., 'token' => ..., 'aes_key' => ...], $cache);
+ * $platform->setLogger($logger);   // any PSR-3 logger
+ */
+class OpenPlatform extends OpenPlatformBase implements \Psr\Log\LoggerAwareInterface
+{
+}
+
+/**
  * The WeChat Open Platform (third-party platform) ticket and token manager,
  * shared by every server through Redis.
  *
@@ -420,8 +444,12 @@ final class MessageCrypt
  *
  * Tokens are refreshed by one process at a time across all servers (a Redis
  * lock); the others wait for its result instead of calling WeChat.
+ *
+ * Use WxRedis\OpenPlatform, which the extension declares on first use as a
+ * subclass of this one that implements Psr\Log\LoggerAwareInterface when
+ * psr/log is autoloadable.
  */
-class OpenPlatform
+abstract class OpenPlatformBase
 {
     /**
      * Code of the WxRedis\InvalidArgumentException thrown for an invalid
@@ -567,6 +595,33 @@ class OpenPlatform
      * @throws CacheException Redis failed: cannot connect (ERROR_CONNECT), AUTH/SELECT refused (ERROR_AUTH, ERROR_SELECT), timeout or reset (ERROR_IO), bad or error reply (ERROR_PROTOCOL, ERROR_REPLY)
      */
     public function setAuthorizerRefreshToken(string $authorizerAppId, string $refreshToken): void {}
+
+    /**
+     * Send this platform's events (tickets stored and refused, pushes
+     * requested, tokens refreshed, waits for another server's refresh,
+     * refresh failures, refresh tokens stored, rotated, removed and
+     * recovered, WeChat errors) to a PSR-3 logger: any object with a
+     * log($level, $message, $context) method; null removes it. Without
+     * one, events go to the cache's logger. Tickets, tokens and secrets
+     * are never logged, only their fingerprints (8 hex digits of SHA-256);
+     * an exception the logger throws is dropped, never the operation's.
+     *
+     * @param \Psr\Log\LoggerInterface|object|null $logger an object with log($level, $message, array $context)
+     */
+    public function setLogger(?object $logger): void {}
+
+    /**
+     * The fleet's state, read from Redis (not this process's): the ticket
+     * (age, which server's push stored it), the component token's life
+     * left, authorizers known and expiring within refresh_margin, refresh
+     * tokens missing, the last refresh error, WeChat calls in the last
+     * hour by API and errcode, the servers seen and the differences
+     * between them that break a mixed fleet.
+     *
+     * @return array{app_id: string, time: int, ticket: array{present: bool, fingerprint: ?string, expires_in: ?int, age: ?int, stored_at: ?int, server: ?string, source: ?string, create_time: ?int}, component_token: array{present: bool, expires_in: ?int}, authorizers: array{known: int, expiring: int, without_token: int, refresh_tokens_missing: int, margin: int}, last_refresh_error: ?array{at: int, token: string, authorizer_app_id: ?string, error: string, errcode: int, message: string, server: string, ago: int}, wechat_calls: array{window_seconds: int, total: int, errors: int, by_api: array<string, array<int|string, int>>}, servers: list<array<string, mixed>>, fleet_differences: list<array{field: string, why: string, values: array<string, list<string>>}>}
+     * @throws CacheException Redis failed: cannot connect (ERROR_CONNECT), AUTH/SELECT refused (ERROR_AUTH, ERROR_SELECT), timeout or reset (ERROR_IO), bad or error reply (ERROR_PROTOCOL, ERROR_REPLY)
+     */
+    public function health(): array {}
 }
 
 /**

@@ -10,7 +10,7 @@ echo "-- every row, filled in and described back\n";
 $md5 = md5('refresh-token');
 foreach ($keys as $row) {
     $name = strtr($row['pattern'], ['{componentAppId}' => 'wxcomp', '{authorizerAppId}' => 'wxauth',
-                                    '{md5(refreshToken)}' => $md5, '{md5(credentials)}' => $md5]);
+                                    '{md5(refreshToken)}' => $md5, '{md5(credentials)}' => $md5, '{bucket}' => '2941234']);
     $unknown = WxRedis\Format::describeKey("ew:$name");
     $known = WxRedis\Format::describeKey($row['in_prefix'] ? "ew:$name" : $name, 'ew:');
     $same = array_intersect_key($unknown, $row) === $row && $known !== null && array_intersect_key($known, $row) === $row;
@@ -60,6 +60,12 @@ push_ticket_requested  wxredis     wxredis    w     fixed      600    int    sam
 component_lock         wxredis     wxredis    w     lock       1      lock   same row split ["wxcomp",null,null] in prefix
 authorizer_lock        wxredis     wxredis    w     lock       1      lock   same row split ["wxcomp","wxauth",null] in prefix
 authorizer_token_current wxredis     wxredis    w     expires_in 500    string same row split ["wxcomp","wxauth",null] in prefix
+authorizer_registry    wxredis     wxredis    r     none       NULL   zset   same row split ["wxcomp",null,null] in prefix
+refresh_missing        wxredis     wxredis    r     none       NULL   set    same row split ["wxcomp",null,null] in prefix
+ticket_push            wxredis     wxredis    w     fixed      2592000 array  same row split ["wxcomp",null,null] in prefix
+last_refresh_error     wxredis     wxredis    w     fixed      604800 array  same row split ["wxcomp",null,null] in prefix
+wechat_calls           wxredis     wxredis    w     fixed      4200   hash   same row split ["wxcomp",null,null] in prefix
+fleet                  wxredis     wxredis    w     fixed      2592000 hash   same row split ["wxcomp",null,null] in prefix
 ticket                 easywechat4 easywechat r     fixed      3600   string same row split ["wxcomp",null,null] in prefix
 token_4x               easywechat4 easywechat r     expires_in 500    array  same row split [null,null,"md5"] in prefix
 -- prefix rules

@@ -166,7 +166,7 @@ bool(true)
 -- the code again: WeChat refuses, nothing changes
 WxRedis\ApiException(61010): WeChat api_query_auth failed: errcode 61010, errmsg "code is expired hint: [authorization_code already used] rid: {rid}"
 bool(true)
-ValueError(0): WxRedis\OpenPlatform::handleAuthorization(): Argument #1 ($authCode) must not be empty
+ValueError(0): WxRedis\OpenPlatformBase::handleAuthorization(): Argument #1 ($authCode) must not be empty
 -- updateauthorized: a new refresh token
 bool(true)
 bool(true)
@@ -202,7 +202,7 @@ https://mp.weixin.qq.com/cgi-bin/componentloginpage
 ["component_appid","pre_auth_code","redirect_uri"] wx0000000000component https://example.com/authorized?from=wx&x=a b
 bool(true)
 ["component_appid","pre_auth_code","redirect_uri","auth_type","biz_appid"] 2 wxbiz
-ValueError(0): WxRedis\OpenPlatform::getPreAuthorizationUrl(): Argument #1 ($redirectUri) must not be empty
+ValueError(0): WxRedis\OpenPlatformBase::getPreAuthorizationUrl(): Argument #1 ($redirectUri) must not be empty
 bool(true)
 -- no ticket, no component token: an authorizer token inside the margin is still served
 bool(true)

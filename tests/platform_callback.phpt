@@ -136,7 +136,7 @@ bool(true)
 LogicException(0): handler failed
 bool(true)
 -- a handler that is not callable
-TypeError(0): WxRedis\OpenPlatform::handleCallback(): Argument #3 ($handler) must be a valid callback or null, function "no_such_function" not found or invalid function name
+TypeError(0): WxRedis\OpenPlatformBase::handleCallback(): Argument #3 ($handler) must be a valid callback or null, function "no_such_function" not found or invalid function name
 -- bad pushes change nothing
 WxRedis\CryptException(-40001): %s
 WxRedis\CryptException(-40001): the query string has no nonce parameter (is this an encrypted push?)
@@ -152,7 +152,7 @@ bool(true)
 -- setVerifyTicket()
 string(23) "s:15:"ticket@@@manual";"
 bool(true)
-ValueError(0): WxRedis\OpenPlatform::setVerifyTicket(): Argument #1 ($ticket) must not be empty
+ValueError(0): WxRedis\OpenPlatformBase::setVerifyTicket(): Argument #1 ($ticket) must not be empty
 -- integers in the query (frameworks cast them)
 string(7) "success"
 bool(true)

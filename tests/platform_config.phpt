@@ -105,7 +105,7 @@ bool(true)
 bool(true)
 bool(true)
 bool(true)
-not a cache: TypeError(0): WxRedis\OpenPlatform::__construct(): Argument #2 ($cache) must be of type WxRedis\CacheBase, stdClass given
+not a cache: TypeError(0): WxRedis\OpenPlatformBase::__construct(): Argument #2 ($cache) must be of type WxRedis\CacheBase, stdClass given
 twice: Error(0): Cannot call the constructor twice
 clone: Error(0): Trying to clone an uncloneable object of class WxRedis\OpenPlatform
 serialize: Exception(0): Serialization of 'WxRedis\OpenPlatform' is not allowed
@@ -118,7 +118,7 @@ dynamic property: Error(0): Cannot create dynamic property WxRedis\OpenPlatform:
 without constructor: Error(0): WxRedis\OpenPlatform object is not initialized: its constructor was not called
 authorizer app id: WxRedis\InvalidArgumentException(32): authorizer app id "wx/1" contains a character that is not allowed in an app id (byte 0x2f)
 WxRedis\InvalidArgumentException(32): authorizer app id must be 1 to 64 characters long, 0 given
-ValueError(0): WxRedis\OpenPlatform::setAuthorizerRefreshToken(): Argument #2 ($refreshToken) must not be empty
+ValueError(0): WxRedis\OpenPlatformBase::setAuthorizerRefreshToken(): Argument #2 ($refreshToken) must not be empty
 exceptions:
 TicketException: RuntimeException Stringable,Throwable,WxRedis\Exception
 ApiException: RuntimeException Stringable,Throwable,WxRedis\Exception

@@ -120,6 +120,8 @@ echo "-- the bytes in Redis\n";
 $keys = $raw->keys($pre . '*');
 sort($keys);
 foreach ($keys as $k) {
+    // wxredis's own fleet records (health(): tests/platform_health.phpt) are not EasyWeChat's business
+    if (in_array(WxRedis\Format::describeKey($k, $pre)['role'] ?? null, ['ticket_push', 'wechat_calls', 'fleet', 'last_refresh_error'], true)) continue;
     $v = $raw->get($k);
     printf("%s  %s  ttl %s\n", str_replace([$pre, md5($refresh)], ['{prefix}', '{md5}'], $k),
         preg_replace('/^s:(\d+):".*";$/s', 's:$1:"..."', $v), ($ttl = $raw->ttl($k)) > 10000 ? '~' . round($ttl, -2) : wx_platform_ttl($ttl, $ttl > 7000 ? 7100 : 6700));

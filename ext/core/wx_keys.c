@@ -45,6 +45,32 @@ static const wx_key_def_t wx_keys_rows[WX_KEY_COUNT] = {
       WX_KEY_OWNER_WXREDIS, "wxredis", 1, 1, WX_KEY_VALUE_STRING,
       "the authorizer_access_token of EasyWeChat's md5-named key, under a name without the refresh token (one round trip)",
       WX_KEY_TTL_EXPIRES_IN, WX_WECHAT_AUTHORIZER_TTL_CUT, 0 },
+    /* the registry's two keys are written by the authorizer registry (issue
+     * 12's other half); health() reads them */
+    { WX_KEY_AUTHORIZER_REGISTRY, "authorizer_registry",
+      "wxredis.authorizers.{componentAppId}",
+      WX_KEY_OWNER_WXREDIS, "wxredis", 1, 0, WX_KEY_VALUE_ZSET, "sorted set: every authorizer app id, scored by its access token's expiry (unix time, 0 = none yet)",
+      WX_KEY_TTL_NONE, 0, 0 },
+    { WX_KEY_REFRESH_MISSING, "refresh_missing",
+      "wxredis.refresh_missing.{componentAppId}",
+      WX_KEY_OWNER_WXREDIS, "wxredis", 1, 0, WX_KEY_VALUE_SET, "set: authorizer app ids whose refresh token is known missing",
+      WX_KEY_TTL_NONE, 0, 0 },
+    { WX_KEY_TICKET_PUSH, "ticket_push",
+      "wxredis.verify_ticket_push.{componentAppId}",
+      WX_KEY_OWNER_WXREDIS, "wxredis", 1, 1, WX_KEY_VALUE_ARRAY, "which server's push stored the ticket, when, its CreateTime and fingerprint",
+      WX_KEY_TTL_FIXED, WX_WECHAT_STORED_AT_TTL, 0 },
+    { WX_KEY_LAST_ERROR, "last_refresh_error",
+      "wxredis.last_refresh_error.{componentAppId}",
+      WX_KEY_OWNER_WXREDIS, "wxredis", 1, 1, WX_KEY_VALUE_ARRAY, "the last failed token refresh: when, which token, errcode, message, server",
+      WX_KEY_TTL_FIXED, 7 * 86400, 0 },
+    { WX_KEY_CALLS, "wechat_calls",
+      "wxredis.calls.{componentAppId}.{bucket}",
+      WX_KEY_OWNER_WXREDIS, "wxredis", 1, 1, WX_KEY_VALUE_HASH, "hash: WeChat calls of 10 minutes ({bucket} = unix time / 600), \"api errcode\" => count",
+      WX_KEY_TTL_FIXED, 70 * 60, 0 },
+    { WX_KEY_FLEET, "fleet",
+      "wxredis.fleet.{componentAppId}",
+      WX_KEY_OWNER_WXREDIS, "wxredis", 1, 1, WX_KEY_VALUE_HASH, "hash: hostname => that server's fingerprint (JSON: versions, serializer, extensions, when seen)",
+      WX_KEY_TTL_FIXED, 30 * 86400, 0 },
     { WX_KEY_EW4_VERIFY_TICKET, "ticket",
       "easywechat.open_platform.verify_ticket.{componentAppId}",
       WX_KEY_OWNER_EASYWECHAT, "easywechat4", 1, 0, WX_KEY_VALUE_STRING, "the component_verify_ticket",
@@ -73,7 +99,7 @@ const char *wx_keys_owner_name(wx_key_owner_t owner)
 
 const char *wx_keys_value_name(wx_key_value_t value)
 {
-    static const char *const names[] = { "string", "int", "lock", "array" };
+    static const char *const names[] = { "string", "int", "lock", "array", "zset", "set", "hash" };
     return (unsigned) value < sizeof(names) / sizeof(names[0]) ? names[value] : "?";
 }
 
@@ -171,7 +197,7 @@ static int wx_keys_digest_ok(const char *s, size_t len)
 
 /* ------------------------------------------------------- pattern fields */
 
-typedef enum { WX_FIELD_COMPONENT, WX_FIELD_AUTHORIZER, WX_FIELD_DIGEST } wx_keys_field_t;
+typedef enum { WX_FIELD_COMPONENT, WX_FIELD_AUTHORIZER, WX_FIELD_DIGEST, WX_FIELD_BUCKET } wx_keys_field_t;
 
 /* The field starting at p ("{name}"); *end is set past its '}'. */
 static wx_keys_field_t wx_keys_field(const char *p, const char **end)
@@ -181,7 +207,34 @@ static wx_keys_field_t wx_keys_field(const char *p, const char **end)
     if (strncmp(p, "{md5(", 5) == 0) {
         return WX_FIELD_DIGEST;
     }
+    if (strncmp(p, "{bucket}", 8) == 0) {
+        return WX_FIELD_BUCKET;
+    }
     return strncmp(p, "{componentAppId}", 16) == 0 ? WX_FIELD_COMPONENT : WX_FIELD_AUTHORIZER;
+}
+
+static int wx_keys_bucket_ok(const char *s, size_t len)
+{
+    size_t i;
+    if (len == 0 || len > WX_KEYS_BUCKET_DIGITS_MAX) {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Whether the value v of field f is valid. */
+static int wx_keys_value_ok(wx_keys_field_t f, const char *v, size_t len)
+{
+    switch (f) {
+    case WX_FIELD_DIGEST: return wx_keys_digest_ok(v, len);
+    case WX_FIELD_BUCKET: return wx_keys_bucket_ok(v, len);
+    default:              return wx_keys_check_appid(v, len, NULL) == WX_KEYS_OK;
+    }
 }
 
 /* -------------------------------------------------------------- building */
@@ -207,10 +260,13 @@ size_t wx_keys_build(wx_key_id_t id, const wx_key_args_t *a, char *out, size_t c
             continue;
         }
         f = wx_keys_field(p, &end);
-        v = f == WX_FIELD_DIGEST ? a->digest : f == WX_FIELD_COMPONENT ? a->component : a->authorizer;
-        vlen = f == WX_FIELD_DIGEST ? a->digest_len : f == WX_FIELD_COMPONENT ? a->component_len : a->authorizer_len;
-        if (!v || !(f == WX_FIELD_DIGEST ? wx_keys_digest_ok(v, vlen) : wx_keys_check_appid(v, vlen, NULL) == WX_KEYS_OK)
-                || n + vlen >= cap) {
+        switch (f) {
+        case WX_FIELD_DIGEST:    v = a->digest;     vlen = a->digest_len;     break;
+        case WX_FIELD_BUCKET:    v = a->bucket;     vlen = a->bucket_len;     break;
+        case WX_FIELD_COMPONENT: v = a->component;  vlen = a->component_len;  break;
+        default:                 v = a->authorizer; vlen = a->authorizer_len; break;
+        }
+        if (!v || !wx_keys_value_ok(f, v, vlen) || n + vlen >= cap) {
             return 0;
         }
         memcpy(out + n, v, vlen);
@@ -229,8 +285,8 @@ static int wx_keys_match(const wx_key_def_t *def, const char *s, size_t len, wx_
     const char *p = def->pattern, *end;
     size_t i = 0;
 
-    m->component = m->authorizer = m->digest = NULL;
-    m->component_len = m->authorizer_len = m->digest_len = 0;
+    m->component = m->authorizer = m->digest = m->bucket = NULL;
+    m->component_len = m->authorizer_len = m->digest_len = m->bucket_len = 0;
     while (*p) {
         size_t start = i;
         wx_keys_field_t f;
@@ -251,6 +307,17 @@ static int wx_keys_match(const wx_key_def_t *def, const char *s, size_t len, wx_
             i += WX_KEYS_DIGEST_LEN;
             m->digest = s + start;
             m->digest_len = WX_KEYS_DIGEST_LEN;
+            continue;
+        }
+        if (f == WX_FIELD_BUCKET) {
+            while (i < len && s[i] >= '0' && s[i] <= '9') {
+                i++;
+            }
+            if (!wx_keys_bucket_ok(s + start, i - start)) {
+                return 0;
+            }
+            m->bucket = s + start;
+            m->bucket_len = i - start;
             continue;
         }
         /* an app id runs up to the next separator: the only way to match,

@@ -9,6 +9,7 @@
  * A pattern is literal text with fields:
  *   {componentAppId}, {authorizerAppId}   an app id (wx_keys_check_appid)
  *   {md5(refreshToken)}, {md5(credentials)}  32 lowercase hex digits
+ *   {bucket}                             decimal digits: unix time / 600
  * App ids cannot contain '.' or ':', the separators of the patterns, so a
  * key matches at most one way. Plain C, no Zend; unit-tested in
  * tests/core/test_keys.c, fuzzed in tests/fuzz/fuzz_keys.c (it reads keys
@@ -33,6 +34,12 @@ typedef enum {
     WX_KEY_COMPONENT_LOCK,
     WX_KEY_AUTHORIZER_LOCK,
     WX_KEY_AUTHORIZER_CURRENT,  /* wxredis's copy of the authorizer token, read in one round trip */
+    WX_KEY_AUTHORIZER_REGISTRY, /* ZSET: authorizer app id -> its token's expiry (unix s, 0: none yet) */
+    WX_KEY_REFRESH_MISSING,     /* SET: authorizers whose refresh token is known missing */
+    WX_KEY_TICKET_PUSH,         /* which server's push stored the ticket, and when */
+    WX_KEY_LAST_ERROR,          /* the last failed token refresh */
+    WX_KEY_CALLS,               /* HASH: WeChat calls of a 10-minute bucket, "api errcode" -> count */
+    WX_KEY_FLEET,               /* HASH: hostname -> the server's fingerprint (JSON) */
     WX_KEY_EW4_VERIFY_TICKET,   /* EasyWeChat 4.x/5.x: recognised, never written by wxredis */
     WX_KEY_EW4_ACCESS_TOKEN,
     WX_KEY_COUNT
@@ -55,7 +62,10 @@ typedef enum {
     WX_KEY_VALUE_STRING = 0,
     WX_KEY_VALUE_INT,        /* a unix time */
     WX_KEY_VALUE_LOCK,       /* an owner string, or an error array */
-    WX_KEY_VALUE_ARRAY
+    WX_KEY_VALUE_ARRAY,
+    WX_KEY_VALUE_ZSET,       /* Redis types other than strings: not in the cache's format */
+    WX_KEY_VALUE_SET,
+    WX_KEY_VALUE_HASH
 } wx_key_value_t;
 
 typedef struct {
@@ -106,7 +116,13 @@ typedef struct {
     const char *component;  size_t component_len;
     const char *authorizer; size_t authorizer_len;
     const char *digest;     size_t digest_len;      /* the md5 field, as 32 lowercase hex */
+    const char *bucket;     size_t bucket_len;      /* {bucket}, decimal digits */
 } wx_key_args_t;
+
+/* {bucket} of WX_KEY_CALLS: 10 minutes (WX_KEYS_BUCKET_SECONDS) of calls,
+ * kept a little over an hour. */
+#define WX_KEYS_BUCKET_SECONDS 600
+#define WX_KEYS_BUCKET_DIGITS_MAX 12
 
 /* Longest key name wx_keys_build writes (two app ids and a digest). */
 #define WX_KEYS_NAME_MAX 256
@@ -124,6 +140,7 @@ typedef struct {
     const char *component;  size_t component_len;   /* into key; NULL when the pattern has none */
     const char *authorizer; size_t authorizer_len;
     const char *digest;     size_t digest_len;
+    const char *bucket;     size_t bucket_len;
 } wx_key_match_t;
 
 /*

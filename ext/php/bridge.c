@@ -8,7 +8,10 @@
  * WxRedis\InvalidArgumentException are declared the first time anything asks
  * for them, through the engine's autoload hook: as subclasses that implement
  * the PSR interfaces when those can be autoloaded at that moment, and plainly
- * otherwise. Doing it on first use rather than in RINIT matters: composer
+ * otherwise. WxRedis\Cache and WxRedis\OpenPlatform (over OpenPlatformBase)
+ * also implement Psr\Log\LoggerAwareInterface when psr/log is there; each
+ * interface is looked up on its own, so psr/log without psr/simple-cache
+ * (or the reverse) gives what there is. Doing it on first use rather than in RINIT matters: composer
  * registers its autoloader after RINIT.
  *
  * The class entry is built here and linked by the engine's own linker
@@ -31,25 +34,31 @@
 
 #include "bridge.h"
 
+#define WX_BRIDGE_PSR_MAX 2
+
 typedef struct {
     const char *name;        /* WxRedis\Cache */
     const char *parent;      /* the internal class it extends */
     const char *own_iface;   /* an internal interface it implements, or NULL */
-    const char *psr_iface;   /* the interface to implement when available */
+    const char *psr_iface[WX_BRIDGE_PSR_MAX];  /* interfaces to implement when available (NULL ends) */
 } wx_bridge_entry_t;
 
 static const wx_bridge_entry_t wx_bridge[WX_BRIDGE_COUNT] = {
     [WX_BRIDGE_CACHE] = {
         "WxRedis\\Cache", "WxRedis\\CacheBase", NULL,
-        "Psr\\SimpleCache\\CacheInterface",
+        { "Psr\\SimpleCache\\CacheInterface", "Psr\\Log\\LoggerAwareInterface" },
     },
     [WX_BRIDGE_CACHE_EXCEPTION] = {
         "WxRedis\\CacheException", "RuntimeException", "WxRedis\\Exception",
-        "Psr\\SimpleCache\\CacheException",
+        { "Psr\\SimpleCache\\CacheException" },
     },
     [WX_BRIDGE_INVALID_ARGUMENT] = {
         "WxRedis\\InvalidArgumentException", "InvalidArgumentException", "WxRedis\\Exception",
-        "Psr\\SimpleCache\\InvalidArgumentException",
+        { "Psr\\SimpleCache\\InvalidArgumentException" },
+    },
+    [WX_BRIDGE_OPEN_PLATFORM] = {
+        "WxRedis\\OpenPlatform", "WxRedis\\OpenPlatformBase", NULL,
+        { "Psr\\Log\\LoggerAwareInterface" },
     },
 };
 
@@ -60,7 +69,7 @@ typedef struct {
     zend_string *name, *lc_name;
     zend_string *parent, *lc_parent;
     zend_string *own, *lc_own;
-    zend_string *psr, *lc_psr;
+    zend_string *psr[WX_BRIDGE_PSR_MAX], *lc_psr[WX_BRIDGE_PSR_MAX];
 } wx_bridge_names_t;
 
 static wx_bridge_names_t wx_names[WX_BRIDGE_COUNT];
@@ -88,19 +97,23 @@ static void wx_bridge_add_iface(zend_class_entry *ce, zend_string *name, zend_st
 static zend_class_entry *wx_bridge_declare(wx_bridge_class_t which)
 {
     const wx_bridge_names_t *n = &wx_names[which];
-    zend_class_entry *ice = zend_lookup_class_ex(n->psr, n->lc_psr, 0); /* may run composer's autoloader */
     zend_class_entry *ce, *linked;
     zval *zv;
-    bool psr;
+    bool psr[WX_BRIDGE_PSR_MAX] = { false }, any = false;
+    int i;
 
-    if (EG(exception)) {
-        return NULL;
+    for (i = 0; i < WX_BRIDGE_PSR_MAX && n->psr[i]; i++) {
+        zend_class_entry *ice = zend_lookup_class_ex(n->psr[i], n->lc_psr[i], 0); /* may run composer's autoloader */
+        if (EG(exception)) {
+            return NULL;
+        }
+        psr[i] = ice && (ice->ce_flags & ZEND_ACC_INTERFACE);
+        any |= psr[i];
     }
     /* The autoloader may have declared it meanwhile (a user class_alias). */
     if ((zv = zend_hash_find(EG(class_table), n->lc_name))) {
         return Z_PTR_P(zv);
     }
-    psr = ice && (ice->ce_flags & ZEND_ACC_INTERFACE);
 
     /* What the compiler makes of "class Cache extends CacheBase implements
      * CacheInterface {}": an unlinked user class in the request's arena. */
@@ -112,13 +125,20 @@ static zend_class_entry *wx_bridge_declare(wx_bridge_class_t which)
     ce->ce_flags |= ZEND_ACC_TOP_LEVEL;
     ce->info.user.filename = wx_bridge_filename;
     ce->parent_name = n->parent;
-    if (n->own || psr) {
-        ce->interface_names = emalloc(sizeof(zend_class_name) * 2);
+    /* what @strict-properties gives the internal class (not inherited by
+     * a user class); OpenPlatform's secret lives in its C object only */
+    if (which == WX_BRIDGE_OPEN_PLATFORM) {
+        ce->ce_flags |= ZEND_ACC_NO_DYNAMIC_PROPERTIES;
+    }
+    if (n->own || any) {
+        ce->interface_names = emalloc(sizeof(zend_class_name) * (1 + WX_BRIDGE_PSR_MAX));
         if (n->own) {
             wx_bridge_add_iface(ce, n->own, n->lc_own);
         }
-        if (psr) {
-            wx_bridge_add_iface(ce, n->psr, n->lc_psr);
+        for (i = 0; i < WX_BRIDGE_PSR_MAX; i++) {
+            if (psr[i]) {
+                wx_bridge_add_iface(ce, n->psr[i], n->lc_psr[i]);
+            }
         }
     }
 
@@ -155,14 +175,16 @@ zend_class_entry *wx_bridge_class(wx_bridge_class_t which)
 
 void wx_bridge_startup(void)
 {
-    int i;
+    int i, j;
 
     for (i = 0; i < WX_BRIDGE_COUNT; i++) {
         const wx_bridge_entry_t *e = &wx_bridge[i];
         wx_bridge_names_t *n = &wx_names[i];
         wx_bridge_intern(e->name, &n->name, &n->lc_name);
         wx_bridge_intern(e->parent, &n->parent, &n->lc_parent);
-        wx_bridge_intern(e->psr_iface, &n->psr, &n->lc_psr);
+        for (j = 0; j < WX_BRIDGE_PSR_MAX && e->psr_iface[j]; j++) {
+            wx_bridge_intern(e->psr_iface[j], &n->psr[j], &n->lc_psr[j]);
+        }
         if (e->own_iface) {
             wx_bridge_intern(e->own_iface, &n->own, &n->lc_own);
         }

@@ -1,8 +1,8 @@
 /*
- * The lazy PSR bridge: WxRedis\Cache, WxRedis\CacheException and
- * WxRedis\InvalidArgumentException are declared the first time anything asks
- * for them, implementing whichever psr/simple-cache the application
- * autoloads (see bridge.c).
+ * The lazy PSR bridge: WxRedis\Cache, WxRedis\CacheException,
+ * WxRedis\InvalidArgumentException and WxRedis\OpenPlatform are declared the
+ * first time anything asks for them, implementing whichever psr/simple-cache
+ * and psr/log the application autoloads (see bridge.c).
  */
 #ifndef WX_BRIDGE_H
 #define WX_BRIDGE_H
@@ -13,6 +13,7 @@ typedef enum {
     WX_BRIDGE_CACHE = 0,
     WX_BRIDGE_CACHE_EXCEPTION,
     WX_BRIDGE_INVALID_ARGUMENT,
+    WX_BRIDGE_OPEN_PLATFORM,
     WX_BRIDGE_COUNT
 } wx_bridge_class_t;
 

@@ -6,7 +6,8 @@
 
 static size_t build(wx_key_id_t id, const char *c, const char *a, const char *d, char *out, size_t cap)
 {
-    wx_key_args_t args = { c, c ? strlen(c) : 0, a, a ? strlen(a) : 0, d, d ? strlen(d) : 0 };
+    /* a bucket for the patterns that have one (digits) */
+    wx_key_args_t args = { c, c ? strlen(c) : 0, a, a ? strlen(a) : 0, d, d ? strlen(d) : 0, d ? "2941234" : NULL, d ? 7 : 0 };
     return wx_keys_build(id, &args, out, cap);
 }
 
@@ -132,11 +133,42 @@ static void check_classify(void)
     WX_CHECK(!classify(key, NULL, &m), "65-byte app id");
 }
 
+/* The fleet's keys: {bucket} is decimal digits, and every one classifies back. */
+static void check_fleet_keys(void)
+{
+    wx_key_args_t a = { "wxc", 3, NULL, 0, NULL, 0, "2941234", 7 };
+    wx_key_match_t m;
+    char out[WX_KEYS_NAME_MAX];
+    size_t n = wx_keys_build(WX_KEY_CALLS, &a, out, sizeof(out));
+
+    WX_CHECK(n > 0 && strcmp(out, "wxredis.calls.wxc.2941234") == 0, "calls bucket key: %s", out);
+    WX_CHECK(wx_keys_classify(out, n, "p:", 2, &m) == 0, "outside the prefix it is not one");
+    memmove(out + 2, out, n + 1);
+    memcpy(out, "p:", 2);
+    WX_CHECK(wx_keys_classify(out, n + 2, "p:", 2, &m) == 1 && m.def->id == WX_KEY_CALLS
+             && m.bucket_len == 7 && memcmp(m.bucket, "2941234", 7) == 0 && m.component_len == 3, "classified with its bucket");
+    a.bucket = "29x"; a.bucket_len = 3;
+    WX_CHECK(wx_keys_build(WX_KEY_CALLS, &a, out, sizeof(out)) == 0, "a bucket that is not digits: 0");
+    a.bucket = NULL; a.bucket_len = 0;
+    WX_CHECK(wx_keys_build(WX_KEY_CALLS, &a, out, sizeof(out)) == 0, "no bucket: 0");
+    WX_CHECK(wx_keys_classify("wxredis.calls.wxc.", 18, NULL, 0, &m) == 0, "an empty bucket is no key");
+    n = wx_keys_build(WX_KEY_AUTHORIZER_REGISTRY, &a, out, sizeof(out));
+    WX_CHECK(n > 0 && strcmp(out, "wxredis.authorizers.wxc") == 0 && wx_keys_def(WX_KEY_AUTHORIZER_REGISTRY)->value == WX_KEY_VALUE_ZSET,
+             "registry: %s, a sorted set", out);
+    n = wx_keys_build(WX_KEY_REFRESH_MISSING, &a, out, sizeof(out));
+    WX_CHECK(n > 0 && strcmp(out, "wxredis.refresh_missing.wxc") == 0 && strcmp(wx_keys_value_name(WX_KEY_VALUE_SET), "set") == 0,
+             "refresh_missing: %s, a set", out);
+    n = wx_keys_build(WX_KEY_FLEET, &a, out, sizeof(out));
+    WX_CHECK(n > 0 && strcmp(out, "wxredis.fleet.wxc") == 0 && wx_keys_classify(out, n, NULL, 0, &m) && m.def->id == WX_KEY_FLEET,
+             "fleet: %s", out);
+}
+
 int main(void)
 {
     check_table();
     check_appids();
     check_build();
     check_classify();
+    check_fleet_keys();
     return wx_test_done();
 }

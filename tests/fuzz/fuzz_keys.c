@@ -28,6 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     a.component = m.component; a.component_len = m.component_len;
     a.authorizer = m.authorizer; a.authorizer_len = m.authorizer_len;
     a.digest = m.digest; a.digest_len = m.digest_len;
+    a.bucket = m.bucket; a.bucket_len = m.bucket_len;
     n = wx_keys_build(m.def->id, &a, name, sizeof(name));
     if (n == 0 || n != len - m.prefix_len || memcmp(name, key + m.prefix_len, n) != 0) __builtin_trap();
     if (known && m.def->in_prefix && (m.prefix_len != 3 || memcmp(key, "ew:", 3) != 0)) __builtin_trap();

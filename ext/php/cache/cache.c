@@ -18,6 +18,7 @@
 #include "php_wxredis.h"
 #include "php/exceptions.h"
 #include "php/pool.h"
+#include "php/log.h"
 #include "internal.h"
 #include "cache_arginfo.h"
 
@@ -46,8 +47,18 @@ static void wx_cache_free(zend_object *obj)
     if (c->prefix) {
         zend_string_release(c->prefix);
     }
+    wx_logger_free(&c->logger);
     wx_codec_dtor(&c->codec);
     zend_object_std_dtor(obj);
+}
+
+/* a logger that holds the cache is a cycle the collector must see */
+static HashTable *wx_cache_get_gc(zend_object *obj, zval **table, int *n)
+{
+    wx_cache_obj_t *c = wx_cache_from_obj(obj);
+    *table = wx_logger_zval(c->logger);
+    *n = c->logger ? 1 : 0;
+    return zend_std_get_properties(obj);
 }
 
 /* ----------------------------------------------------------- PSR-16 calls */
@@ -295,6 +306,7 @@ void wx_cache_register(void)
     memcpy(&wx_cache_handlers, zend_get_std_object_handlers(), sizeof(zend_object_handlers));
     wx_cache_handlers.offset = offsetof(wx_cache_obj_t, std);
     wx_cache_handlers.free_obj = wx_cache_free;
+    wx_cache_handlers.get_gc = wx_cache_get_gc;
     wx_cache_handlers.clone_obj = NULL; /* a clone would share the connection */
 
     wx_cache_items_startup(register_class_WxRedis_CacheItems(zend_ce_iterator, zend_ce_countable));

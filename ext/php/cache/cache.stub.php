@@ -125,6 +125,16 @@ abstract class CacheBase
     public function rawCommand(string $command, string ...$args): mixed {}
 
     /**
+     * Send this cache's events to a PSR-3 logger (any object with a
+     * log($level, $message, $context) method; null removes it): values
+     * that are not wxredis format, the connection lost and restored, and
+     * the events of a WxRedis\OpenPlatform on this cache that has no
+     * logger of its own. Secrets are never logged, only fingerprints; an
+     * exception the logger throws is dropped, never the operation's.
+     */
+    public function setLogger(?object $logger): void {}
+
+    /**
      * rawCommand() on one master, named as topology()['masters'] lists it
      * ("host:port"): for what runs per node on a cluster (SCAN, DBSIZE,
      * INFO, CONFIG GET). InvalidArgumentException (ERROR_ARGUMENT) for a

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 26d0b777142ed61c16ff18020bd6155aae588565 */
+ * Stub hash: 0fb344f182ffdfd8b748e1e9773b16a13ca134be */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_WxRedis_CacheBase___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, dsn, IS_STRING, 0, "\"redis://127.0.0.1:6379\"")
@@ -48,6 +48,10 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_CacheBase_rawComma
 	ZEND_ARG_VARIADIC_TYPE_INFO(0, args, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_CacheBase_setLogger, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, logger, IS_OBJECT, 1)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_CacheBase_rawCommandAt, 0, 2, IS_MIXED, 0)
 	ZEND_ARG_TYPE_INFO(0, node, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO(0, command, IS_STRING, 0)
@@ -89,6 +93,7 @@ ZEND_METHOD(WxRedis_CacheBase, deleteMultiple);
 ZEND_METHOD(WxRedis_CacheBase, has);
 ZEND_METHOD(WxRedis_CacheBase, stats);
 ZEND_METHOD(WxRedis_CacheBase, rawCommand);
+ZEND_METHOD(WxRedis_CacheBase, setLogger);
 ZEND_METHOD(WxRedis_CacheBase, rawCommandAt);
 ZEND_METHOD(WxRedis_CacheBase, topology);
 ZEND_METHOD(WxRedis_CacheItems, __construct);
@@ -113,6 +118,7 @@ static const zend_function_entry class_WxRedis_CacheBase_methods[] = {
 	ZEND_ME(WxRedis_CacheBase, has, arginfo_class_WxRedis_CacheBase_has, ZEND_ACC_PUBLIC)
 	ZEND_ME(WxRedis_CacheBase, stats, arginfo_class_WxRedis_CacheBase_stats, ZEND_ACC_PUBLIC)
 	ZEND_ME(WxRedis_CacheBase, rawCommand, arginfo_class_WxRedis_CacheBase_rawCommand, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_CacheBase, setLogger, arginfo_class_WxRedis_CacheBase_setLogger, ZEND_ACC_PUBLIC)
 	ZEND_ME(WxRedis_CacheBase, rawCommandAt, arginfo_class_WxRedis_CacheBase_rawCommandAt, ZEND_ACC_PUBLIC)
 	ZEND_ME(WxRedis_CacheBase, topology, arginfo_class_WxRedis_CacheBase_topology, ZEND_ACC_PUBLIC)
 	ZEND_FE_END

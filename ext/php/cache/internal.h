@@ -84,6 +84,11 @@ void wx_cache_batch_free(wx_cache_batch_t *b);
  * 123); a later duplicate overwrites an earlier one, as in an array. */
 zend_result wx_cache_stage_values(wx_cache_obj_t *c, zval *values, HashTable *staged);
 
+/* log.c: the cache's events, called by store.c when c->logger is set. */
+void wx_cache_log_lost(wx_cache_obj_t *c);
+void wx_cache_log_restored(wx_cache_obj_t *c);
+void wx_cache_log_format(wx_cache_obj_t *c, zend_string *rk);
+
 /* items.c: a new CacheItems in out over the PSR keys `names` (a packed
  * array, taken); the caller appends one value per key to ->values. */
 wx_cache_items_t *wx_cache_items_init(zval *out, zval *names);

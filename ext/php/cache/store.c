@@ -10,6 +10,7 @@
 
 #include "php_wxredis.h"
 #include "php/exceptions.h"
+#include "php/log.h"
 #include "store.h"
 #include "internal.h"
 
@@ -145,7 +146,13 @@ zend_result wx_store_pipeline(wx_cache_obj_t *c, const wx_conn_cmd_t *cmds, size
     if (wx_client_request_split(c->client, cmds, n, replies) != WX_CONN_OK) {
         WXREDIS_G(cache_stats).errors++;
         wx_throw_cache(c->client->err, "%s", c->client->errstr);
+        if (UNEXPECTED(c->logger != NULL)) {
+            wx_cache_log_lost(c);
+        }
         return FAILURE;
+    }
+    if (UNEXPECTED(c->logger != NULL) && c->logger->lost_at != 0) {
+        wx_cache_log_restored(c);
     }
     return wx_store_check_replies(cmds, n, replies, flags);
 }
@@ -222,6 +229,9 @@ static zend_always_inline zend_result wx_store_decode_reply(wx_cache_obj_t *c, z
     WXREDIS_G(cache_stats).hits++;
     if (wx_codec_decode(&c->codec, rk, r->str, r->len, out) == FAILURE) {
         WXREDIS_G(cache_stats).errors++;
+        if (UNEXPECTED(c->logger != NULL)) {
+            wx_cache_log_format(c, rk);
+        }
         return FAILURE;
     }
     return SUCCESS;

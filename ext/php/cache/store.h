@@ -34,6 +34,7 @@ typedef struct _wx_cache_obj {
     bool         no_unlink;   /* server predates UNLINK: clear() uses DEL */
     zend_string *prefix;      /* never NULL once constructed ("" = none) */
     wx_codec_t   codec;
+    struct wx_logger *logger; /* setLogger() (php/log.h); NULL: none */
     zend_object  std;
 } wx_cache_obj_t;
 

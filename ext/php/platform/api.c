@@ -5,6 +5,7 @@
  * about an errcode (retry, ask for a push) is the caller's decision.
  */
 #include "platform.h"
+#include "log.h"
 #include "zend_smart_str.h"
 #include "ext/standard/url.h"
 #include "ext/json/php_json.h"
@@ -75,6 +76,27 @@ void wx_op_api_body(wx_op_t *op, zval *body)
     add_assoc_str(body, "component_appid", zend_string_copy(op->app_id));
 }
 
+/* Every call is counted (health()'s calls of the last hour), and an
+ * errcode logged; rare next to the token reads, so one round trip each. */
+static void wx_op_api_observe(wx_op_t *op, wx_wechat_api_t api, zend_long errcode, zend_string *errmsg)
+{
+    wx_cache_obj_t *c;
+
+    if (Z_TYPE(op->cache) != IS_OBJECT) {
+        return;
+    }
+    c = wx_cache_from_obj(Z_OBJ(op->cache));
+    wx_op_count_call(op, c, api, errcode);
+    if (errcode != 0 && errcode != WX_OP_CALL_NO_ANSWER && wx_op_log_on(op, c)) {
+        zval ctx;
+        array_init(&ctx);
+        add_assoc_string(&ctx, "api", (char *) wx_wechat_api_name(api));
+        add_assoc_long(&ctx, "errcode", errcode);
+        add_assoc_str(&ctx, "errmsg", errmsg ? zend_string_copy(errmsg) : ZSTR_EMPTY_ALLOC());
+        wx_op_log(op, c, WX_EV_WECHAT_ERROR, &ctx);
+    }
+}
+
 zend_result wx_op_api_call(wx_op_t *op, wx_wechat_api_t api, zend_string *token, zval *body, zval *answer,
                            wx_op_api_error_t *err)
 {
@@ -120,6 +142,7 @@ zend_result wx_op_api_call(wx_op_t *op, wx_wechat_api_t api, zend_string *token,
         ZVAL_UNDEF(answer);
     }
 out:
+    wx_op_api_observe(op, api, rc == SUCCESS ? err->errcode : WX_OP_CALL_NO_ANSWER, err->errmsg);
     smart_str_free(&target);
     smart_str_free(&json);
     return rc;

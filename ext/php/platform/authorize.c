@@ -4,6 +4,7 @@
  * and forgetting an account that revoked.
  */
 #include "platform.h"
+#include "log.h"
 #include "zend_smart_str.h"
 #include "ext/standard/url.h"
 
@@ -97,6 +98,14 @@ zend_result wx_op_query_auth(wx_op_t *op, wx_cache_obj_t *c, zend_string *code, 
                                wx_op_field_ttl(ai, WX_WECHAT_AUTHORIZER_TTL_CUT)) == FAILURE) {
         goto out;
     }
+    if (wx_op_log_on(op, c)) {
+        zval ctx;
+        array_init(&ctx);
+        add_assoc_str(&ctx, "authorizer_app_id", zend_string_copy(Z_STR_P(appid)));
+        wx_log_add_fp(&ctx, "refresh_token", Z_STRVAL_P(refresh), Z_STRLEN_P(refresh));
+        add_assoc_string(&ctx, "source", "api_query_auth");
+        wx_op_log(op, c, WX_EV_REFRESH_TOKEN_STORED, &ctx);
+    }
     ZVAL_COPY(info, ai);
     rc = SUCCESS;
 out:
@@ -129,6 +138,18 @@ zend_result wx_op_forget_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string 
     if (wx_op_redis(c, cmds, 2, replies) == SUCCESS) {
         wx_op_free_replies(replies, 2);
         rc = SUCCESS;
+        if (wx_op_log_on(op, c)) {
+            zval ctx;
+            array_init(&ctx);
+            add_assoc_str(&ctx, "authorizer_app_id", zend_string_copy(authorizer));
+            if (refresh) {
+                wx_log_add_fp(&ctx, "refresh_token", ZSTR_VAL(refresh), ZSTR_LEN(refresh));
+            } else {
+                add_assoc_null(&ctx, "refresh_token");
+            }
+            add_assoc_string(&ctx, "reason", "unauthorized");
+            wx_op_log(op, c, WX_EV_REFRESH_TOKEN_REMOVED, &ctx);
+        }
     }
     if (refresh) zend_string_release(refresh);
     if (tkey) zend_string_release(tkey);

@@ -4,13 +4,14 @@
  * (core/wx_wechat.h), then hand the message to the application's handler.
  */
 #include "platform.h"
+#include "log.h"
 #include "php/crypt/message_crypt.h"
 
 #include <time.h>
 #include <sys/time.h>
 
 /* Verify and decrypt a push; the plaintext XML or NULL with CryptException. */
-static zend_string *wx_op_decrypt_push(wx_op_t *op, HashTable *query, zend_string *body)
+static zend_string *wx_op_decrypt_push(wx_op_t *op, wx_cache_obj_t *c, HashTable *query, zend_string *body)
 {
     wx_error_t err;
     zend_string *plain;
@@ -19,6 +20,13 @@ static zend_string *wx_op_decrypt_push(wx_op_t *op, HashTable *query, zend_strin
 
     if (wx_message_crypt_open_push(op->crypt, query, body, &out, &out_len, NULL, &err) != WX_CRYPT_OK) {
         wx_throw(wx_ce_CryptException, err.code, "%s", err.msg);
+        if (wx_op_log_on(op, c)) {
+            zval ctx;
+            array_init(&ctx);
+            add_assoc_long(&ctx, "code", err.code);
+            add_assoc_string(&ctx, "reason", err.msg);
+            wx_op_log(op, c, WX_EV_PUSH_REJECTED, &ctx);
+        }
         return NULL;
     }
     plain = zend_string_init(out, out_len, 0);
@@ -46,7 +54,7 @@ static zend_result wx_op_on_ticket(wx_op_t *op, wx_cache_obj_t *c, const wx_xml_
     const wx_xml_node_t *created = wx_xml_child(msg, "CreateTime");
     bool stored;
     int dated;
-    zend_long secs, px;
+    zend_long secs, px, created_at = 0;
     zend_result rc;
 
     if (!ticket) {
@@ -62,7 +70,15 @@ static zend_result wx_op_on_ticket(wx_op_t *op, wx_cache_obj_t *c, const wx_xml_
     /* a dated ticket expires at CreateTime + its lifetime to the
      * millisecond, whenever it is handled: equal CreateTimes compare equal */
     px = secs * 1000 - (dated && secs > 0 ? (zend_long) (now.tv_usec / 1000) : 0);
-    rc = wx_op_store_ticket(op, c, ticket, px, &stored);
+    if (dated) {
+        /* a plain decimal number (wx_wechat_push_ticket_ttl checked it) */
+        char digits[24];
+        size_t n = MIN(created->text_len, sizeof(digits) - 1);
+        memcpy(digits, created->text, n);
+        digits[n] = '\0';
+        created_at = ZEND_STRTOL(digits, NULL, 10);
+    }
+    rc = wx_op_store_ticket(op, c, ticket, px, created_at, "push", &stored);
     zend_string_release(ticket);
     return rc;
 }
@@ -98,6 +114,35 @@ static zend_result wx_op_on_unauthorized(wx_op_t *op, wx_cache_obj_t *c, const w
     return rc;
 }
 
+/* A push for another AppId (or none): ticket.refused for a ticket, else
+ * push.rejected. */
+static void wx_op_log_foreign(wx_op_t *op, wx_cache_obj_t *c, const wx_xml_node_t *msg, wx_wechat_push_t kind,
+                              const wx_xml_node_t *appid)
+{
+    const wx_xml_node_t *t;
+    zval ctx;
+
+    if (!wx_op_log_on(op, c)) {
+        return;
+    }
+    array_init(&ctx);
+    if (kind == WX_WECHAT_PUSH_TICKET) {
+        if ((t = wx_xml_child(msg, "ComponentVerifyTicket")) != NULL) {
+            wx_log_add_fp(&ctx, "ticket", t->text, t->text_len);
+        } else {
+            add_assoc_null(&ctx, "ticket");
+        }
+        add_assoc_string(&ctx, "why", appid ? "foreign_app_id" : "no_app_id");
+        add_assoc_null(&ctx, "age");
+        add_assoc_null(&ctx, "create_time");
+        wx_op_log(op, c, WX_EV_TICKET_REFUSED, &ctx);
+        return;
+    }
+    add_assoc_long(&ctx, "code", WX_CRYPT_ERR_VALIDATE_APPID);
+    add_assoc_string(&ctx, "reason", appid ? "the push is for another AppId" : "the push has no AppId");
+    wx_op_log(op, c, WX_EV_PUSH_REJECTED, &ctx);
+}
+
 /* Act on a decrypted push by its InfoType; other pushes are accepted. */
 static zend_result wx_op_dispatch(wx_op_t *op, wx_cache_obj_t *c, const wx_xml_node_t *msg)
 {
@@ -109,6 +154,7 @@ static zend_result wx_op_dispatch(wx_op_t *op, wx_cache_obj_t *c, const wx_xml_n
      * encrypted for our key; the payload must also be for our platform */
     if (appid ? !(appid->text_len == ZSTR_LEN(op->app_id) && memcmp(appid->text, ZSTR_VAL(op->app_id), appid->text_len) == 0)
               : kind != WX_WECHAT_PUSH_OTHER) {
+        wx_op_log_foreign(op, c, msg, kind, appid);
         if (appid) {
             wx_throw(wx_ce_CryptException, WX_CRYPT_ERR_VALIDATE_APPID,
                      "push for AppId \"%.*s\", not this platform's component app id \"%s\": nothing was stored",
@@ -151,7 +197,7 @@ static zend_result wx_op_call_handler(const wx_xml_node_t *msg, zend_fcall_info 
 zend_result wx_op_handle_callback(wx_op_t *op, wx_cache_obj_t *c, HashTable *query, zend_string *body,
                                   zend_fcall_info *fci, zend_fcall_info_cache *fcc)
 {
-    zend_string *plain = wx_op_decrypt_push(op, query, body);
+    zend_string *plain = wx_op_decrypt_push(op, c, query, body);
     wx_xml_node_t *msg = NULL;
     wx_error_t err;
     zend_result rc;

@@ -8,6 +8,7 @@
  * valid keeps being served meanwhile.
  */
 #include "platform.h"
+#include "log.h"
 #if PHP_VERSION_ID >= 80200
 # include "ext/random/php_random.h"
 #else
@@ -236,12 +237,69 @@ static zend_result wx_op_wait(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f,
     }
 }
 
+/* token.refreshed / refresh.failed (the pending exception), and the
+ * fleet's last refresh error. */
+static void wx_op_flight_log(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f, zend_string *owner,
+                             zend_string *fresh, double started, bool served_cached)
+{
+    zend_long latency = (zend_long) ((wx_http_now() - started) * 1000);
+    zend_object *ex = EG(exception);
+    zval ctx;
+
+    if (!fresh && ex) {
+        wx_op_record_refresh_error(op, c, f->kind->what, f->authorizer, ex);
+    }
+    if (!wx_op_log_on(op, c)) {
+        return;
+    }
+    array_init(&ctx);
+    add_assoc_string(&ctx, "token", (char *) f->kind->what);
+    if (f->authorizer) {
+        add_assoc_str(&ctx, "authorizer_app_id", zend_string_copy(f->authorizer));
+    } else {
+        add_assoc_null(&ctx, "authorizer_app_id");
+    }
+    add_assoc_long(&ctx, "latency_ms", latency);
+    if (fresh) {
+        /* owner is the lock value, encoded (s:32:"<hex>";): the hex is what
+         * another process sees in the lock */
+        const char *q = memchr(ZSTR_VAL(owner), '"', ZSTR_LEN(owner));
+        size_t hl = q && ZSTR_LEN(owner) >= (size_t) (q - ZSTR_VAL(owner)) + 3
+                    ? ZSTR_LEN(owner) - (size_t) (q - ZSTR_VAL(owner)) - 3 : 0;
+        add_assoc_stringl(&ctx, "lock_owner", q ? q + 1 : "", hl);
+        wx_log_add_fp(&ctx, "fingerprint", ZSTR_VAL(fresh), ZSTR_LEN(fresh));
+        wx_op_log(op, c, WX_EV_TOKEN_REFRESHED, &ctx);
+        return;
+    }
+    if (ex) {
+        zval rv, *code;
+        code = zend_read_property_ex(ex->ce, ex, ZSTR_KNOWN(ZEND_STR_CODE), 1, &rv);
+        add_assoc_long(&ctx, "errcode", zval_get_long(code));
+        add_assoc_str(&ctx, "error", zend_string_copy(ex->ce->name));
+        if (ex->ce == wx_ce_ApiException) {
+            zval *api = zend_read_property(wx_ce_ApiException, ex, ZEND_STRL("api"), 1, &rv);
+            add_assoc_str(&ctx, "api", zval_get_string(api));
+        } else {
+            add_assoc_null(&ctx, "api");
+        }
+        add_assoc_str(&ctx, "reason", zend_string_copy(wx_log_exception_message(ex)));
+    } else {
+        add_assoc_long(&ctx, "errcode", 0);
+        add_assoc_null(&ctx, "error");
+        add_assoc_null(&ctx, "api");
+        add_assoc_null(&ctx, "reason");
+    }
+    add_assoc_bool(&ctx, "served_cached", served_cached);
+    wx_op_log(op, c, WX_EV_REFRESH_FAILED, &ctx);
+}
+
 /* Under our lock: read again (the previous holder may have just stored
  * it), else refresh. */
 static zend_string *wx_op_refresh_locked(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f,
                                          zend_string *owner, wx_op_token_t *t)
 {
     zend_string *fresh;
+    double started;
 
     if (wx_op_token_read(op, c, f, t) == FAILURE) {
         wx_op_unlock(c, f, owner);
@@ -251,11 +309,14 @@ static zend_string *wx_op_refresh_locked(wx_op_t *op, wx_cache_obj_t *c, wx_op_f
         wx_op_unlock(c, f, owner);
         return wx_op_token_take(t);
     }
+    started = wx_http_now();
     if ((fresh = f->kind->refresh(op, c, f)) != NULL) {
         wx_op_unlock(c, f, owner);
+        wx_op_flight_log(op, c, f, owner, fresh, started, false);
         return fresh;
     }
     wx_op_unlock_with_error(c, f, owner);
+    wx_op_flight_log(op, c, f, owner, NULL, started, wx_op_token_usable(t));
     if (wx_op_token_usable(t)) {
         /* WeChat failed, but the token we have is still valid for a while:
          * serve it; the next try comes after the back-off */
@@ -265,6 +326,26 @@ static zend_string *wx_op_refresh_locked(wx_op_t *op, wx_cache_obj_t *c, wx_op_f
     return NULL;
 }
 
+/* lock.waited: how long we waited for another process's refresh, and how it ended. */
+static void wx_op_log_wait(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f, double since, const char *outcome)
+{
+    zval ctx;
+
+    if (!wx_op_log_on(op, c)) {
+        return;
+    }
+    array_init(&ctx);
+    add_assoc_string(&ctx, "token", (char *) f->kind->what);
+    if (f->authorizer) {
+        add_assoc_str(&ctx, "authorizer_app_id", zend_string_copy(f->authorizer));
+    } else {
+        add_assoc_null(&ctx, "authorizer_app_id");
+    }
+    add_assoc_long(&ctx, "waited_ms", (zend_long) ((wx_http_now() - since) * 1000));
+    add_assoc_string(&ctx, "outcome", (char *) outcome);
+    wx_op_log(op, c, WX_EV_LOCK_WAITED, &ctx);
+}
+
 /* The flight f, with its lock taken when the token needs a refresh. */
 static zend_string *wx_op_fly(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
 {
@@ -272,8 +353,8 @@ static zend_string *wx_op_fly(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
     zend_string *result = NULL, *owner = NULL, *owner_raw;
     unsigned char rnd[WX_LOCK_OWNER_BYTES];
     char hex[WX_LOCK_OWNER_HEX + 1];
-    double deadline = 0;
-    bool prepared = false;
+    double deadline = 0, wait_start = 0;
+    bool prepared = false, waited = false;
 
     for (;;) {
         bool taken;
@@ -321,11 +402,19 @@ static zend_string *wx_op_fly(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
             break;
         }
         if (deadline == 0) {
-            deadline = wx_http_now() + wx_lock_wait_limit(op->lock_timeout, op->http_timeout);
+            wait_start = wx_http_now();
+            deadline = wait_start + wx_lock_wait_limit(op->lock_timeout, op->http_timeout);
         }
         if (wx_op_wait(op, c, f, deadline) == FAILURE) {
+            wx_op_log_wait(op, c, f, wait_start,
+                           EG(exception) && EG(exception)->ce == wx_ce_HttpException && wx_http_now() >= deadline
+                           ? "timeout" : "error");
             break;
         }
+        waited = true;
+    }
+    if (waited && result) {
+        wx_op_log_wait(op, c, f, wait_start, "token_read");
     }
     wx_op_token_clear(&t);
     if (owner) {

@@ -10,7 +10,7 @@ zend_string *wx_op_key(wx_op_t *op, wx_cache_obj_t *c, wx_key_id_t id, zend_stri
                        zend_string *refresh_token)
 {
     const wx_key_def_t *def = wx_keys_def(id);
-    wx_key_args_t args = { ZSTR_VAL(op->app_id), ZSTR_LEN(op->app_id), NULL, 0, NULL, 0 };
+    wx_key_args_t args = { ZSTR_VAL(op->app_id), ZSTR_LEN(op->app_id), NULL, 0, NULL, 0, NULL, 0 };
     char name[WX_KEYS_NAME_MAX], md5[33];
     size_t n;
 

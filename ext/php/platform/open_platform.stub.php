@@ -16,10 +16,14 @@ namespace WxRedis;
  * Tokens are refreshed by one process at a time across all servers (a Redis
  * lock); the others wait for its result instead of calling WeChat.
  *
+ * Use WxRedis\OpenPlatform, which the extension declares on first use as a
+ * subclass of this one that implements Psr\Log\LoggerAwareInterface when
+ * psr/log is autoloadable.
+ *
  * @not-serializable
  * @strict-properties
  */
-class OpenPlatform
+abstract class OpenPlatformBase
 {
     /**
      * Code of the WxRedis\InvalidArgumentException thrown for an invalid
@@ -108,4 +112,26 @@ class OpenPlatform
 
     /** Store an authorizer_refresh_token, without expiry (import). */
     public function setAuthorizerRefreshToken(string $authorizerAppId, string $refreshToken): void {}
+
+    /**
+     * Send this platform's events (tickets stored and refused, pushes
+     * requested, tokens refreshed, waits for another server's refresh,
+     * refresh failures, refresh tokens stored, rotated, removed and
+     * recovered, WeChat errors) to a PSR-3 logger: any object with a
+     * log($level, $message, $context) method; null removes it. Without
+     * one, events go to the cache's logger. Tickets, tokens and secrets
+     * are never logged, only their fingerprints (8 hex digits of SHA-256);
+     * an exception the logger throws is dropped, never the operation's.
+     */
+    public function setLogger(?object $logger): void {}
+
+    /**
+     * The fleet's state, read from Redis (not this process's): the ticket
+     * (age, which server's push stored it), the component token's life
+     * left, authorizers known and expiring within refresh_margin, refresh
+     * tokens missing, the last refresh error, WeChat calls in the last
+     * hour by API and errcode, the servers seen and the differences
+     * between them that break a mixed fleet.
+     */
+    public function health(): array {}
 }

@@ -1,101 +1,112 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 0a572c74a08bbc47c9767fc705a1fa03af0b63fb */
+ * Stub hash: eb12dd3cf427fd6fe49dc48f0a17e7eea2496a45 */
 
-ZEND_BEGIN_ARG_INFO_EX(arginfo_class_WxRedis_OpenPlatform___construct, 0, 0, 2)
+ZEND_BEGIN_ARG_INFO_EX(arginfo_class_WxRedis_OpenPlatformBase___construct, 0, 0, 2)
 	ZEND_ARG_TYPE_INFO(0, config, IS_ARRAY, 0)
 	ZEND_ARG_OBJ_INFO(0, cache, WxRedis\\Cache, 0)
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatform_handleCallback, 0, 2, IS_STRING, 0)
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatformBase_handleCallback, 0, 2, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO(0, query, IS_ARRAY, 0)
 	ZEND_ARG_TYPE_INFO(0, body, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, handler, IS_CALLABLE, 1, "null")
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatform_getVerifyTicket, 0, 0, IS_STRING, 1)
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatformBase_getVerifyTicket, 0, 0, IS_STRING, 1)
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatform_setVerifyTicket, 0, 1, IS_VOID, 0)
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatformBase_setVerifyTicket, 0, 1, IS_VOID, 0)
 	ZEND_ARG_TYPE_INFO(0, ticket, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatform_getComponentAccessToken, 0, 0, IS_STRING, 0)
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatformBase_getComponentAccessToken, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatform_invalidateComponentAccessToken, 0, 1, _IS_BOOL, 0)
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatformBase_invalidateComponentAccessToken, 0, 1, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, token, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
-#define arginfo_class_WxRedis_OpenPlatform_createPreAuthCode arginfo_class_WxRedis_OpenPlatform_getComponentAccessToken
+#define arginfo_class_WxRedis_OpenPlatformBase_createPreAuthCode arginfo_class_WxRedis_OpenPlatformBase_getComponentAccessToken
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatform_getPreAuthorizationUrl, 0, 1, IS_STRING, 0)
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatformBase_getPreAuthorizationUrl, 0, 1, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO(0, redirectUri, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, authType, IS_LONG, 1, "null")
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, bizAppId, IS_STRING, 1, "null")
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatform_handleAuthorization, 0, 1, IS_ARRAY, 0)
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatformBase_handleAuthorization, 0, 1, IS_ARRAY, 0)
 	ZEND_ARG_TYPE_INFO(0, authCode, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatform_getAuthorizerAccessToken, 0, 1, IS_STRING, 0)
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatformBase_getAuthorizerAccessToken, 0, 1, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO(0, authorizerAppId, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatform_invalidateAuthorizerAccessToken, 0, 2, _IS_BOOL, 0)
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatformBase_invalidateAuthorizerAccessToken, 0, 2, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, authorizerAppId, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO(0, token, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatform_getAuthorizerRefreshToken, 0, 1, IS_STRING, 1)
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatformBase_getAuthorizerRefreshToken, 0, 1, IS_STRING, 1)
 	ZEND_ARG_TYPE_INFO(0, authorizerAppId, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatform_setAuthorizerRefreshToken, 0, 2, IS_VOID, 0)
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatformBase_setAuthorizerRefreshToken, 0, 2, IS_VOID, 0)
 	ZEND_ARG_TYPE_INFO(0, authorizerAppId, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO(0, refreshToken, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatformBase_setLogger, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, logger, IS_OBJECT, 1)
+ZEND_END_ARG_INFO()
 
-ZEND_METHOD(WxRedis_OpenPlatform, __construct);
-ZEND_METHOD(WxRedis_OpenPlatform, handleCallback);
-ZEND_METHOD(WxRedis_OpenPlatform, getVerifyTicket);
-ZEND_METHOD(WxRedis_OpenPlatform, setVerifyTicket);
-ZEND_METHOD(WxRedis_OpenPlatform, getComponentAccessToken);
-ZEND_METHOD(WxRedis_OpenPlatform, invalidateComponentAccessToken);
-ZEND_METHOD(WxRedis_OpenPlatform, createPreAuthCode);
-ZEND_METHOD(WxRedis_OpenPlatform, getPreAuthorizationUrl);
-ZEND_METHOD(WxRedis_OpenPlatform, handleAuthorization);
-ZEND_METHOD(WxRedis_OpenPlatform, getAuthorizerAccessToken);
-ZEND_METHOD(WxRedis_OpenPlatform, invalidateAuthorizerAccessToken);
-ZEND_METHOD(WxRedis_OpenPlatform, getAuthorizerRefreshToken);
-ZEND_METHOD(WxRedis_OpenPlatform, setAuthorizerRefreshToken);
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatformBase_health, 0, 0, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
 
 
-static const zend_function_entry class_WxRedis_OpenPlatform_methods[] = {
-	ZEND_ME(WxRedis_OpenPlatform, __construct, arginfo_class_WxRedis_OpenPlatform___construct, ZEND_ACC_PUBLIC)
-	ZEND_ME(WxRedis_OpenPlatform, handleCallback, arginfo_class_WxRedis_OpenPlatform_handleCallback, ZEND_ACC_PUBLIC)
-	ZEND_ME(WxRedis_OpenPlatform, getVerifyTicket, arginfo_class_WxRedis_OpenPlatform_getVerifyTicket, ZEND_ACC_PUBLIC)
-	ZEND_ME(WxRedis_OpenPlatform, setVerifyTicket, arginfo_class_WxRedis_OpenPlatform_setVerifyTicket, ZEND_ACC_PUBLIC)
-	ZEND_ME(WxRedis_OpenPlatform, getComponentAccessToken, arginfo_class_WxRedis_OpenPlatform_getComponentAccessToken, ZEND_ACC_PUBLIC)
-	ZEND_ME(WxRedis_OpenPlatform, invalidateComponentAccessToken, arginfo_class_WxRedis_OpenPlatform_invalidateComponentAccessToken, ZEND_ACC_PUBLIC)
-	ZEND_ME(WxRedis_OpenPlatform, createPreAuthCode, arginfo_class_WxRedis_OpenPlatform_createPreAuthCode, ZEND_ACC_PUBLIC)
-	ZEND_ME(WxRedis_OpenPlatform, getPreAuthorizationUrl, arginfo_class_WxRedis_OpenPlatform_getPreAuthorizationUrl, ZEND_ACC_PUBLIC)
-	ZEND_ME(WxRedis_OpenPlatform, handleAuthorization, arginfo_class_WxRedis_OpenPlatform_handleAuthorization, ZEND_ACC_PUBLIC)
-	ZEND_ME(WxRedis_OpenPlatform, getAuthorizerAccessToken, arginfo_class_WxRedis_OpenPlatform_getAuthorizerAccessToken, ZEND_ACC_PUBLIC)
-	ZEND_ME(WxRedis_OpenPlatform, invalidateAuthorizerAccessToken, arginfo_class_WxRedis_OpenPlatform_invalidateAuthorizerAccessToken, ZEND_ACC_PUBLIC)
-	ZEND_ME(WxRedis_OpenPlatform, getAuthorizerRefreshToken, arginfo_class_WxRedis_OpenPlatform_getAuthorizerRefreshToken, ZEND_ACC_PUBLIC)
-	ZEND_ME(WxRedis_OpenPlatform, setAuthorizerRefreshToken, arginfo_class_WxRedis_OpenPlatform_setAuthorizerRefreshToken, ZEND_ACC_PUBLIC)
+ZEND_METHOD(WxRedis_OpenPlatformBase, __construct);
+ZEND_METHOD(WxRedis_OpenPlatformBase, handleCallback);
+ZEND_METHOD(WxRedis_OpenPlatformBase, getVerifyTicket);
+ZEND_METHOD(WxRedis_OpenPlatformBase, setVerifyTicket);
+ZEND_METHOD(WxRedis_OpenPlatformBase, getComponentAccessToken);
+ZEND_METHOD(WxRedis_OpenPlatformBase, invalidateComponentAccessToken);
+ZEND_METHOD(WxRedis_OpenPlatformBase, createPreAuthCode);
+ZEND_METHOD(WxRedis_OpenPlatformBase, getPreAuthorizationUrl);
+ZEND_METHOD(WxRedis_OpenPlatformBase, handleAuthorization);
+ZEND_METHOD(WxRedis_OpenPlatformBase, getAuthorizerAccessToken);
+ZEND_METHOD(WxRedis_OpenPlatformBase, invalidateAuthorizerAccessToken);
+ZEND_METHOD(WxRedis_OpenPlatformBase, getAuthorizerRefreshToken);
+ZEND_METHOD(WxRedis_OpenPlatformBase, setAuthorizerRefreshToken);
+ZEND_METHOD(WxRedis_OpenPlatformBase, setLogger);
+ZEND_METHOD(WxRedis_OpenPlatformBase, health);
+
+
+static const zend_function_entry class_WxRedis_OpenPlatformBase_methods[] = {
+	ZEND_ME(WxRedis_OpenPlatformBase, __construct, arginfo_class_WxRedis_OpenPlatformBase___construct, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_OpenPlatformBase, handleCallback, arginfo_class_WxRedis_OpenPlatformBase_handleCallback, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_OpenPlatformBase, getVerifyTicket, arginfo_class_WxRedis_OpenPlatformBase_getVerifyTicket, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_OpenPlatformBase, setVerifyTicket, arginfo_class_WxRedis_OpenPlatformBase_setVerifyTicket, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_OpenPlatformBase, getComponentAccessToken, arginfo_class_WxRedis_OpenPlatformBase_getComponentAccessToken, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_OpenPlatformBase, invalidateComponentAccessToken, arginfo_class_WxRedis_OpenPlatformBase_invalidateComponentAccessToken, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_OpenPlatformBase, createPreAuthCode, arginfo_class_WxRedis_OpenPlatformBase_createPreAuthCode, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_OpenPlatformBase, getPreAuthorizationUrl, arginfo_class_WxRedis_OpenPlatformBase_getPreAuthorizationUrl, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_OpenPlatformBase, handleAuthorization, arginfo_class_WxRedis_OpenPlatformBase_handleAuthorization, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_OpenPlatformBase, getAuthorizerAccessToken, arginfo_class_WxRedis_OpenPlatformBase_getAuthorizerAccessToken, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_OpenPlatformBase, invalidateAuthorizerAccessToken, arginfo_class_WxRedis_OpenPlatformBase_invalidateAuthorizerAccessToken, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_OpenPlatformBase, getAuthorizerRefreshToken, arginfo_class_WxRedis_OpenPlatformBase_getAuthorizerRefreshToken, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_OpenPlatformBase, setAuthorizerRefreshToken, arginfo_class_WxRedis_OpenPlatformBase_setAuthorizerRefreshToken, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_OpenPlatformBase, setLogger, arginfo_class_WxRedis_OpenPlatformBase_setLogger, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_OpenPlatformBase, health, arginfo_class_WxRedis_OpenPlatformBase_health, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 
-static zend_class_entry *register_class_WxRedis_OpenPlatform(void)
+static zend_class_entry *register_class_WxRedis_OpenPlatformBase(void)
 {
 	zend_class_entry ce, *class_entry;
 
-	INIT_NS_CLASS_ENTRY(ce, "WxRedis", "OpenPlatform", class_WxRedis_OpenPlatform_methods);
+	INIT_NS_CLASS_ENTRY(ce, "WxRedis", "OpenPlatformBase", class_WxRedis_OpenPlatformBase_methods);
 	class_entry = zend_register_internal_class_ex(&ce, NULL);
-	class_entry->ce_flags |= ZEND_ACC_NO_DYNAMIC_PROPERTIES|ZEND_ACC_NOT_SERIALIZABLE;
+	class_entry->ce_flags |= ZEND_ACC_ABSTRACT|ZEND_ACC_NO_DYNAMIC_PROPERTIES|ZEND_ACC_NOT_SERIALIZABLE;
 
 	zval const_ERROR_CONFIG_value;
 	ZVAL_LONG(&const_ERROR_CONFIG_value, WX_OP_ERR_CONFIG);

@@ -3,9 +3,10 @@
  * and its methods, which only parse their arguments and call down.
  */
 #include "platform.h"
+#include "log.h"
 #include "open_platform_arginfo.h"
 
-zend_class_entry *wx_ce_OpenPlatform;
+zend_class_entry *wx_ce_OpenPlatformBase;   /* WxRedis\OpenPlatform is declared on first use (php/bridge.c) */
 static zend_object_handlers wx_op_handlers;
 
 /* ------------------------------------------------------------- objects */
@@ -31,6 +32,7 @@ static void wx_op_free(zend_object *obj)
         zend_string_release(op->secret);
     }
     if (op->api_base) zend_string_release(op->api_base);
+    wx_logger_free(&op->logger);
     zval_ptr_dtor(&op->cache);
     zend_object_std_dtor(obj);
 }
@@ -38,14 +40,20 @@ static void wx_op_free(zend_object *obj)
 static HashTable *wx_op_get_gc(zend_object *obj, zval **table, int *n)
 {
     wx_op_t *op = wx_op_from_obj(obj);
-    *table = &op->cache;
-    *n = Z_ISUNDEF(op->cache) ? 0 : 1;
+    zend_get_gc_buffer *buf = zend_get_gc_buffer_create();
+
+    zend_get_gc_buffer_add_zval(buf, &op->cache);
+    if (op->logger) {
+        /* a logger that holds the platform is a cycle */
+        zend_get_gc_buffer_add_zval(buf, wx_logger_zval(op->logger));
+    }
+    zend_get_gc_buffer_use(buf, table, n);
     return zend_std_get_properties(obj);
 }
 
-/* The object behind $this and its cache; NULL with an Error when the
- * constructor did not run. */
-static wx_op_t *wx_op_this(zval *zthis, wx_cache_obj_t **c)
+/* The object behind $this and its cache, without recording this server in
+ * the fleet (health(): a monitor is not a member of the fleet). */
+static wx_op_t *wx_op_this_quiet(zval *zthis, wx_cache_obj_t **c)
 {
     wx_op_t *op = wx_op_from_obj(Z_OBJ_P(zthis));
     if (!op->crypt) {
@@ -55,6 +63,18 @@ static wx_op_t *wx_op_this(zval *zthis, wx_cache_obj_t **c)
     }
     *c = wx_store_fetch(&op->cache);
     return *c ? op : NULL;
+}
+
+/* The object behind $this and its cache; NULL with an Error when the
+ * constructor did not run. */
+static wx_op_t *wx_op_this(zval *zthis, wx_cache_obj_t **c)
+{
+    wx_op_t *op = wx_op_this_quiet(zthis, c);
+    if (op) {
+        /* once an hour per process: this server's fingerprint for the fleet view */
+        wx_op_fleet_touch(op, *c);
+    }
+    return op;
 }
 
 /* The same, with the authorizer app id argument checked. */
@@ -69,7 +89,7 @@ static wx_op_t *wx_op_this_authorizer(zval *zthis, zend_string *appid, wx_cache_
 
 /* ------------------------------------------------------------- methods */
 
-ZEND_METHOD(WxRedis_OpenPlatform, __construct)
+ZEND_METHOD(WxRedis_OpenPlatformBase, __construct)
 {
     HashTable *config;
     zval *cache;
@@ -89,7 +109,7 @@ ZEND_METHOD(WxRedis_OpenPlatform, __construct)
     }
 }
 
-ZEND_METHOD(WxRedis_OpenPlatform, handleCallback)
+ZEND_METHOD(WxRedis_OpenPlatformBase, handleCallback)
 {
     HashTable *query;
     zend_string *body;
@@ -111,7 +131,7 @@ ZEND_METHOD(WxRedis_OpenPlatform, handleCallback)
     RETURN_STRINGL("success", 7);
 }
 
-ZEND_METHOD(WxRedis_OpenPlatform, getVerifyTicket)
+ZEND_METHOD(WxRedis_OpenPlatformBase, getVerifyTicket)
 {
     wx_cache_obj_t *c;
     wx_op_t *op;
@@ -127,7 +147,7 @@ ZEND_METHOD(WxRedis_OpenPlatform, getVerifyTicket)
     RETURN_NULL();
 }
 
-ZEND_METHOD(WxRedis_OpenPlatform, setVerifyTicket)
+ZEND_METHOD(WxRedis_OpenPlatformBase, setVerifyTicket)
 {
     bool stored;
     wx_cache_obj_t *c;
@@ -144,12 +164,12 @@ ZEND_METHOD(WxRedis_OpenPlatform, setVerifyTicket)
         zend_argument_value_error(1, "must not be empty");
         RETURN_THROWS();
     }
-    if (wx_op_store_ticket(op, c, ticket, (zend_long) wx_wechat_ticket_ttl(0) * 1000, &stored) == FAILURE) {
+    if (wx_op_store_ticket(op, c, ticket, (zend_long) wx_wechat_ticket_ttl(0) * 1000, 0, "setVerifyTicket", &stored) == FAILURE) {
         RETURN_THROWS();
     }
 }
 
-ZEND_METHOD(WxRedis_OpenPlatform, getComponentAccessToken)
+ZEND_METHOD(WxRedis_OpenPlatformBase, getComponentAccessToken)
 {
     wx_cache_obj_t *c;
     wx_op_t *op;
@@ -162,7 +182,7 @@ ZEND_METHOD(WxRedis_OpenPlatform, getComponentAccessToken)
     RETURN_STR(token);
 }
 
-ZEND_METHOD(WxRedis_OpenPlatform, invalidateComponentAccessToken)
+ZEND_METHOD(WxRedis_OpenPlatformBase, invalidateComponentAccessToken)
 {
     wx_cache_obj_t *c;
     wx_op_t *op;
@@ -178,7 +198,7 @@ ZEND_METHOD(WxRedis_OpenPlatform, invalidateComponentAccessToken)
     RETURN_BOOL(dropped);
 }
 
-ZEND_METHOD(WxRedis_OpenPlatform, createPreAuthCode)
+ZEND_METHOD(WxRedis_OpenPlatformBase, createPreAuthCode)
 {
     wx_cache_obj_t *c;
     wx_op_t *op;
@@ -191,7 +211,7 @@ ZEND_METHOD(WxRedis_OpenPlatform, createPreAuthCode)
     RETURN_STR(code);
 }
 
-ZEND_METHOD(WxRedis_OpenPlatform, getPreAuthorizationUrl)
+ZEND_METHOD(WxRedis_OpenPlatformBase, getPreAuthorizationUrl)
 {
     wx_cache_obj_t *c;
     wx_op_t *op;
@@ -218,7 +238,7 @@ ZEND_METHOD(WxRedis_OpenPlatform, getPreAuthorizationUrl)
     RETURN_STR(url);
 }
 
-ZEND_METHOD(WxRedis_OpenPlatform, handleAuthorization)
+ZEND_METHOD(WxRedis_OpenPlatformBase, handleAuthorization)
 {
     wx_cache_obj_t *c;
     wx_op_t *op;
@@ -239,7 +259,7 @@ ZEND_METHOD(WxRedis_OpenPlatform, handleAuthorization)
     }
 }
 
-ZEND_METHOD(WxRedis_OpenPlatform, getAuthorizerAccessToken)
+ZEND_METHOD(WxRedis_OpenPlatformBase, getAuthorizerAccessToken)
 {
     wx_cache_obj_t *c;
     wx_op_t *op;
@@ -254,7 +274,7 @@ ZEND_METHOD(WxRedis_OpenPlatform, getAuthorizerAccessToken)
     RETURN_STR(token);
 }
 
-ZEND_METHOD(WxRedis_OpenPlatform, invalidateAuthorizerAccessToken)
+ZEND_METHOD(WxRedis_OpenPlatformBase, invalidateAuthorizerAccessToken)
 {
     wx_cache_obj_t *c;
     wx_op_t *op;
@@ -272,7 +292,7 @@ ZEND_METHOD(WxRedis_OpenPlatform, invalidateAuthorizerAccessToken)
     RETURN_BOOL(dropped);
 }
 
-ZEND_METHOD(WxRedis_OpenPlatform, getAuthorizerRefreshToken)
+ZEND_METHOD(WxRedis_OpenPlatformBase, getAuthorizerRefreshToken)
 {
     wx_cache_obj_t *c;
     wx_op_t *op;
@@ -291,7 +311,7 @@ ZEND_METHOD(WxRedis_OpenPlatform, getAuthorizerRefreshToken)
     RETURN_NULL();
 }
 
-ZEND_METHOD(WxRedis_OpenPlatform, setAuthorizerRefreshToken)
+ZEND_METHOD(WxRedis_OpenPlatformBase, setAuthorizerRefreshToken)
 {
     wx_cache_obj_t *c;
     wx_op_t *op;
@@ -311,14 +331,46 @@ ZEND_METHOD(WxRedis_OpenPlatform, setAuthorizerRefreshToken)
     if (wx_op_set_refresh_token(op, c, appid, refresh) == FAILURE) {
         RETURN_THROWS();
     }
+    if (wx_op_log_on(op, c)) {
+        zval ctx;
+        array_init(&ctx);
+        add_assoc_str(&ctx, "authorizer_app_id", zend_string_copy(appid));
+        wx_log_add_fp(&ctx, "refresh_token", ZSTR_VAL(refresh), ZSTR_LEN(refresh));
+        add_assoc_string(&ctx, "source", "setAuthorizerRefreshToken");
+        wx_op_log(op, c, WX_EV_REFRESH_TOKEN_STORED, &ctx);
+    }
+}
+
+ZEND_METHOD(WxRedis_OpenPlatformBase, setLogger)
+{
+    zval *logger;
+    wx_op_t *op = wx_op_from_obj(Z_OBJ_P(ZEND_THIS));
+
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_OBJECT_OR_NULL(logger)
+    ZEND_PARSE_PARAMETERS_END();
+    if (wx_logger_set(&op->logger, logger) == FAILURE) {
+        RETURN_THROWS();
+    }
+}
+
+ZEND_METHOD(WxRedis_OpenPlatformBase, health)
+{
+    wx_cache_obj_t *c;
+    wx_op_t *op;
+
+    ZEND_PARSE_PARAMETERS_NONE();
+    if (!(op = wx_op_this_quiet(ZEND_THIS, &c)) || wx_op_health(op, c, return_value) == FAILURE) {
+        RETURN_THROWS();
+    }
 }
 
 /* -------------------------------------------------------- registration */
 
 void wx_open_platform_register(void)
 {
-    wx_ce_OpenPlatform = register_class_WxRedis_OpenPlatform();
-    wx_ce_OpenPlatform->create_object = wx_op_create;
+    wx_ce_OpenPlatformBase = register_class_WxRedis_OpenPlatformBase();
+    wx_ce_OpenPlatformBase->create_object = wx_op_create;
 
     memcpy(&wx_op_handlers, zend_get_std_object_handlers(), sizeof(zend_object_handlers));
     wx_op_handlers.offset = XtOffsetOf(wx_op_t, std);

@@ -69,6 +69,7 @@ typedef struct {
     zend_long    min_replicas;   /* WAIT for this many after a refresh-token write; 0: no WAIT */
     zend_long    min_replicas_ms;/* min_replicas_timeout */
     zval         cache;          /* the WxRedis\Cache */
+    struct wx_logger *logger;    /* setLogger(); NULL: the cache's (platform/log.h) */
     zend_object  std;
 } wx_op_t;
 
@@ -205,8 +206,11 @@ zend_string *wx_op_single_flight(wx_op_t *op, wx_cache_obj_t *c, const wx_op_fli
 
 zend_result wx_op_get_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string **ticket);
 /* Store a ticket for px milliseconds (<= 0: not at all) unless the stored
- * one lives longer, i.e. is newer; *stored says whether it was. */
-zend_result wx_op_store_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string *ticket, zend_long px, bool *stored);
+ * one lives longer, i.e. is newer; *stored says whether it was. created:
+ * the push's CreateTime (0: none), source: "push" or the method, for the
+ * record of who stored it (health()) and the log. */
+zend_result wx_op_store_ticket(wx_op_t *op, wx_cache_obj_t *c, zend_string *ticket, zend_long px,
+                               zend_long created, const char *source, bool *stored);
 /* Ask WeChat for a ticket push (rate-limited across servers) and say what
  * happened in buf. Never throws; keeps a pending exception. */
 void        wx_op_request_push(wx_op_t *op, wx_cache_obj_t *c, char *buf, size_t buflen);

@@ -5,6 +5,7 @@
  * authorizer tokens depend on.
  */
 #include "platform.h"
+#include "log.h"
 
 /* ------------------------------------------------------ component token */
 
@@ -348,6 +349,14 @@ static zend_string *wx_op_authorizer_refresh(wx_op_t *op, wx_cache_obj_t *c, wx_
                                    wx_op_field_ttl(&answer, WX_WECHAT_AUTHORIZER_TTL_CUT)) == FAILURE) {
             zend_string_release(token);
             token = NULL;
+        } else if (refresh != f->refresh_token && !zend_string_equals(refresh, f->refresh_token)
+                   && wx_op_log_on(op, c)) {
+            zval ctx;
+            array_init(&ctx);
+            add_assoc_str(&ctx, "authorizer_app_id", zend_string_copy(f->authorizer));
+            wx_log_add_fp(&ctx, "refresh_token", ZSTR_VAL(refresh), ZSTR_LEN(refresh));
+            wx_log_add_fp(&ctx, "previous", ZSTR_VAL(f->refresh_token), ZSTR_LEN(f->refresh_token));
+            wx_op_log(op, c, WX_EV_REFRESH_TOKEN_ROTATED, &ctx);
         }
     }
     zval_ptr_dtor(&answer);
