@@ -37,7 +37,7 @@ $secrets['rt1'] = $rt1 = $p->getAuthorizerRefreshToken('wxauth1');
 [$r] = $log->events('wxredis.refresh_token.stored');
 echo $log->shape($r), ' ', $r['context']['source'], ' ', var_export($r['context']['refresh_token'] === $fp($rt1), true), "\n";
 $secrets['at1'] = $raw->get($pre . 'open-platform.authorizer_access_token.wxauth1.' . md5($rt1));
-$raw->del($pre . 'open-platform.authorizer_access_token.wxauth1.' . md5($rt1));
+$raw->del($pre . 'open-platform.authorizer_access_token.wxauth1.' . md5($rt1), wx_platform_current_key('wxauth1'));
 $log->clear();
 $secrets['at2'] = $p->getAuthorizerAccessToken('wxauth1');
 $secrets['rt2'] = $rt2 = $p->getAuthorizerRefreshToken('wxauth1');
