@@ -40,6 +40,30 @@ static const wx_key_def_t wx_keys_rows[WX_KEY_COUNT] = {
       "wxredis.lock.authorizer_access_token.{componentAppId}.{authorizerAppId}",
       WX_KEY_OWNER_WXREDIS, "wxredis", 1, 1, WX_KEY_VALUE_LOCK, "refresh lock: its owner, or the last refresh error",
       WX_KEY_TTL_LOCK, WX_WECHAT_ERROR_BACKOFF_MS / 1000, 0 },
+    { WX_KEY_AUTHORIZER_REGISTRY, "authorizer_registry",
+      "wxredis.authorizers.{componentAppId}",
+      WX_KEY_OWNER_WXREDIS, "wxredis", 1, 1, WX_KEY_VALUE_ZSET, "sorted set: every authorizer app id, scored by its access token's expiry (unix time, 0 = none yet)",
+      WX_KEY_TTL_NONE, 0, 0 },
+    { WX_KEY_REFRESH_MISSING, "refresh_missing",
+      "wxredis.refresh_missing.{componentAppId}",
+      WX_KEY_OWNER_WXREDIS, "wxredis", 1, 1, WX_KEY_VALUE_SET, "set: authorizer app ids whose refresh token is known missing",
+      WX_KEY_TTL_NONE, 0, 0 },
+    { WX_KEY_RECOVER_LOCK, "recover_lock",
+      "wxredis.lock.authorizer_refresh_token.{componentAppId}.{authorizerAppId}",
+      WX_KEY_OWNER_WXREDIS, "wxredis", 1, 1, WX_KEY_VALUE_LOCK, "recovery lock of a lost refresh token: its owner, or the last error",
+      WX_KEY_TTL_LOCK, WX_WECHAT_ERROR_BACKOFF_MS / 1000, 0 },
+    { WX_KEY_RECOVER_ALL_LOCK, "recover_all_lock",
+      "wxredis.lock.recover_refresh_tokens.{componentAppId}",
+      WX_KEY_OWNER_WXREDIS, "wxredis", 1, 1, WX_KEY_VALUE_STRING, "recoverRefreshTokens() lock: its owner, renewed every page",
+      WX_KEY_TTL_FIXED, WX_WECHAT_RECOVER_LOCK_TTL, 0 },
+    { WX_KEY_KEEPER_PACE, "keeper_pace",
+      "wxredis.keeper_pace.{componentAppId}",
+      WX_KEY_OWNER_WXREDIS, "wxredis", 1, 1, WX_KEY_VALUE_STRING, "refreshDue(): the next free refresh slot (Redis time in ms) under keeper_rate",
+      WX_KEY_TTL_FIXED, WX_WECHAT_KEEPER_PACE_TTL, 0 },
+    { WX_KEY_CLEAR_QUOTA, "clear_quota",
+      "wxredis.clear_quota.{componentAppId}",
+      WX_KEY_OWNER_WXREDIS, "wxredis", 1, 1, WX_KEY_VALUE_INT, "unix time of the last clearQuota(); it lives clear_quota_interval",
+      WX_KEY_TTL_FIXED, WX_WECHAT_CLEAR_QUOTA_INTERVAL, 0 },
     { WX_KEY_EW4_VERIFY_TICKET, "ticket",
       "easywechat.open_platform.verify_ticket.{componentAppId}",
       WX_KEY_OWNER_EASYWECHAT, "easywechat4", 1, 0, WX_KEY_VALUE_STRING, "the component_verify_ticket",
@@ -68,7 +92,7 @@ const char *wx_keys_owner_name(wx_key_owner_t owner)
 
 const char *wx_keys_value_name(wx_key_value_t value)
 {
-    static const char *const names[] = { "string", "int", "lock", "array" };
+    static const char *const names[] = { "string", "int", "lock", "array", "zset", "set", "hash" };
     return (unsigned) value < sizeof(names) / sizeof(names[0]) ? names[value] : "?";
 }
 

@@ -32,6 +32,12 @@ typedef enum {
     WX_KEY_PUSH_REQUESTED,
     WX_KEY_COMPONENT_LOCK,
     WX_KEY_AUTHORIZER_LOCK,
+    WX_KEY_AUTHORIZER_REGISTRY, /* ZSET: authorizer app id -> its token's expiry (unix s, 0: none yet) */
+    WX_KEY_REFRESH_MISSING,     /* SET: authorizers whose refresh token is known missing */
+    WX_KEY_RECOVER_LOCK,        /* one authorizer's refresh-token recovery (api_get_authorizer_info) */
+    WX_KEY_RECOVER_ALL_LOCK,    /* recoverRefreshTokens(): one bulk recovery at a time */
+    WX_KEY_KEEPER_PACE,         /* refreshDue(): the next free slot of the fleet-wide keeper_rate */
+    WX_KEY_CLEAR_QUOTA,         /* clearQuota(): set while the interval since the last reset runs */
     WX_KEY_EW4_VERIFY_TICKET,   /* EasyWeChat 4.x/5.x: recognised, never written by wxredis */
     WX_KEY_EW4_ACCESS_TOKEN,
     WX_KEY_COUNT
@@ -54,7 +60,10 @@ typedef enum {
     WX_KEY_VALUE_STRING = 0,
     WX_KEY_VALUE_INT,        /* a unix time */
     WX_KEY_VALUE_LOCK,       /* an owner string, or an error array */
-    WX_KEY_VALUE_ARRAY
+    WX_KEY_VALUE_ARRAY,
+    WX_KEY_VALUE_ZSET,       /* Redis types other than strings: not in the cache's format */
+    WX_KEY_VALUE_SET,
+    WX_KEY_VALUE_HASH
 } wx_key_value_t;
 
 typedef struct {

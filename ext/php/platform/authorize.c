@@ -107,25 +107,34 @@ out:
 zend_result wx_op_forget_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer)
 {
     zend_string *rkey = wx_op_key(op, c, WX_KEY_REFRESH_TOKEN, authorizer, NULL), *tkey = NULL, *refresh = NULL;
-    wx_argv_t cmd;
-    redisReply *r;
+    wx_argv_t cmds[4];
+    redisReply *replies[4];
     zend_result rc = FAILURE;
 
     if (wx_op_get_string(c, rkey, &refresh) == FAILURE) {
         /* bytes that are not ours: delete the key anyway */
         zend_clear_exception();
     }
-    wx_argv_init(&cmd);
-    wx_argv_add_cstr(&cmd, "DEL");
-    wx_argv_add_zstr(&cmd, rkey);
+    /* one key per command: the refresh token lives outside the prefix,
+     * so on a cluster the two need not share a slot */
+    wx_op_argv_init(cmds, 4);
+    wx_argv_add_cstr(&cmds[0], "DEL");
+    wx_argv_add_zstr(&cmds[0], rkey);
+    wx_argv_add_cstr(&cmds[1], "DEL");
     if (refresh) {
         tkey = wx_op_key(op, c, WX_KEY_AUTHORIZER_TOKEN, authorizer, refresh);
-        wx_argv_add_zstr(&cmd, tkey);
+        wx_argv_add_zstr(&cmds[1], tkey);
+    } else {
+        wx_argv_add_zstr(&cmds[1], rkey);
     }
-    if ((r = wx_op_redis1(c, &cmd)) != NULL) {
-        freeReplyObject(r);
+    /* no longer an authorizer of ours: out of the registry */
+    wx_op_registry_cmd_rem(op, c, &cmds[2], authorizer);
+    wx_op_missing_cmd(op, c, &cmds[3], authorizer, false);
+    if (wx_op_redis(c, cmds, 4, replies) == SUCCESS) {
+        wx_op_free_replies(replies, 4);
         rc = SUCCESS;
     }
+    /* event: refresh_token.removed */
     if (refresh) zend_string_release(refresh);
     if (tkey) zend_string_release(tkey);
     zend_string_release(rkey);

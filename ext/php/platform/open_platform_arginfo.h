@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 0a572c74a08bbc47c9767fc705a1fa03af0b63fb */
+ * Stub hash: 67c960f43931c8b818023f9cbe4b0aa69565dd95 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_WxRedis_OpenPlatform___construct, 0, 0, 2)
 	ZEND_ARG_TYPE_INFO(0, config, IS_ARRAY, 0)
@@ -56,6 +56,15 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatform_setAu
 	ZEND_ARG_TYPE_INFO(0, refreshToken, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatform_refreshDue, 0, 0, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, limit, IS_LONG, 0, "100")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatform_recoverRefreshTokens, 0, 0, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_WxRedis_OpenPlatform_clearQuota arginfo_class_WxRedis_OpenPlatform_recoverRefreshTokens
+
 
 ZEND_METHOD(WxRedis_OpenPlatform, __construct);
 ZEND_METHOD(WxRedis_OpenPlatform, handleCallback);
@@ -70,6 +79,9 @@ ZEND_METHOD(WxRedis_OpenPlatform, getAuthorizerAccessToken);
 ZEND_METHOD(WxRedis_OpenPlatform, invalidateAuthorizerAccessToken);
 ZEND_METHOD(WxRedis_OpenPlatform, getAuthorizerRefreshToken);
 ZEND_METHOD(WxRedis_OpenPlatform, setAuthorizerRefreshToken);
+ZEND_METHOD(WxRedis_OpenPlatform, refreshDue);
+ZEND_METHOD(WxRedis_OpenPlatform, recoverRefreshTokens);
+ZEND_METHOD(WxRedis_OpenPlatform, clearQuota);
 
 
 static const zend_function_entry class_WxRedis_OpenPlatform_methods[] = {
@@ -86,6 +98,9 @@ static const zend_function_entry class_WxRedis_OpenPlatform_methods[] = {
 	ZEND_ME(WxRedis_OpenPlatform, invalidateAuthorizerAccessToken, arginfo_class_WxRedis_OpenPlatform_invalidateAuthorizerAccessToken, ZEND_ACC_PUBLIC)
 	ZEND_ME(WxRedis_OpenPlatform, getAuthorizerRefreshToken, arginfo_class_WxRedis_OpenPlatform_getAuthorizerRefreshToken, ZEND_ACC_PUBLIC)
 	ZEND_ME(WxRedis_OpenPlatform, setAuthorizerRefreshToken, arginfo_class_WxRedis_OpenPlatform_setAuthorizerRefreshToken, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_OpenPlatform, refreshDue, arginfo_class_WxRedis_OpenPlatform_refreshDue, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_OpenPlatform, recoverRefreshTokens, arginfo_class_WxRedis_OpenPlatform_recoverRefreshTokens, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_OpenPlatform, clearQuota, arginfo_class_WxRedis_OpenPlatform_clearQuota, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 

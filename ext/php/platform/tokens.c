@@ -145,7 +145,22 @@ zend_result wx_op_get_refresh_token(wx_op_t *op, wx_cache_obj_t *c, zend_string 
 zend_result wx_op_set_refresh_token(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer, zend_string *refresh)
 {
     zend_string *key = wx_op_key(op, c, WX_KEY_REFRESH_TOKEN, authorizer, NULL);
-    zend_result rc = wx_op_set_string(c, key, refresh, 0);   /* no expiry */
+    zend_string *bytes = wx_op_encode_str(refresh, key);
+    wx_argv_t cmds[3];
+    redisReply *replies[3];
+    zend_result rc = FAILURE;
+
+    if (bytes) {
+        wx_op_argv_init(cmds, 3);
+        wx_argv_add_cstr(&cmds[0], "SET"); wx_argv_add_zstr(&cmds[0], key); wx_argv_add_zstr(&cmds[0], bytes);  /* no expiry */
+        /* registered; expiry unknown (0) until the keeper or a refresh looks */
+        wx_op_registry_cmd_add(op, c, &cmds[1], authorizer, 0, false);
+        wx_op_missing_cmd(op, c, &cmds[2], authorizer, false);
+        if ((rc = wx_op_redis(c, cmds, 3, replies)) == SUCCESS) {
+            wx_op_free_replies(replies, 3);
+        }
+        zend_string_release(bytes);
+    }
     zend_string_release(key);
     return rc;
 }
@@ -158,15 +173,8 @@ static zend_string *wx_op_authorizer_key_cb(wx_op_t *op, wx_cache_obj_t *c, wx_o
     if (wx_op_get_refresh_token(op, c, f->authorizer, &refresh) == FAILURE) {
         return NULL;
     }
-    if (!refresh) {
-        zend_string *key = wx_op_key(op, c, WX_KEY_REFRESH_TOKEN, f->authorizer, NULL);
-        wx_throw_invalid(WX_OP_ERR_NO_REFRESH_TOKEN,
-            "No authorizer_refresh_token is stored for authorizer \"%s\" of component \"%s\" (key \"%s\"): "
-            "it is stored when the account authorizes the platform (handleCallback() or handleAuthorization()) "
-            "and removed when it revokes; import one with setAuthorizerRefreshToken()",
-            ZSTR_VAL(f->authorizer), ZSTR_VAL(op->app_id), ZSTR_VAL(key));
-        zend_string_release(key);
-        return NULL;
+    if (!refresh && !(refresh = wx_op_recover_missing(op, c, f->authorizer))) {
+        return NULL;   /* recover.c threw ERROR_NO_REFRESH_TOKEN, saying why */
     }
     if (f->refresh_token) {
         zend_string_release(f->refresh_token);
@@ -184,15 +192,15 @@ zend_result wx_op_store_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *
     zend_string *v_refresh = wx_op_encode_str(refresh, rkey);
     zend_string *v_expected = expected ? wx_op_encode_str(expected, rkey) : NULL;
     zend_string *v_token = wx_op_encode_str(token, tkey);
-    wx_argv_t cmds[2];
-    redisReply *replies[2];
+    wx_argv_t cmds[4];
+    redisReply *replies[4];
     size_t n = 0;
     zend_result rc = FAILURE;
 
     if (!v_refresh || !v_token || (expected && !v_expected)) {
         goto out;
     }
-    wx_op_argv_init(cmds, 2);
+    wx_op_argv_init(cmds, 4);
     if (!expected) {
         wx_argv_add_cstr(&cmds[n], "SET"); wx_argv_add_zstr(&cmds[n], rkey); wx_argv_add_zstr(&cmds[n], v_refresh);
         n++;
@@ -205,6 +213,9 @@ zend_result wx_op_store_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *
     wx_argv_add_cstr(&cmds[n], "SET"); wx_argv_add_zstr(&cmds[n], tkey); wx_argv_add_zstr(&cmds[n], v_token);
     wx_argv_add_cstr(&cmds[n], "EX"); wx_argv_add_long(&cmds[n], ttl);
     n++;
+    /* the registry: the keeper refreshes it before this expiry */
+    wx_op_registry_cmd_add(op, c, &cmds[n++], authorizer, wx_op_registry_score(ttl), false);
+    wx_op_missing_cmd(op, c, &cmds[n++], authorizer, false);
     if (wx_op_redis(c, cmds, n, replies) == SUCCESS) {
         wx_op_free_replies(replies, n);
         rc = SUCCESS;
@@ -221,35 +232,63 @@ out:
 static zend_string *wx_op_authorizer_refresh(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
 {
     zend_string *token = NULL, *refresh;
-    zval body, answer, *nr;
+    zend_string *used = zend_string_copy(f->refresh_token);   /* the one sent to WeChat */
+    zval body, answer, rv, *nr;
     zend_result rc;
 
     wx_op_api_body(op, &body);
     add_assoc_str(&body, "authorizer_appid", zend_string_copy(f->authorizer));
-    add_assoc_str(&body, "authorizer_refresh_token", zend_string_copy(f->refresh_token));
+    add_assoc_str(&body, "authorizer_refresh_token", zend_string_copy(used));
     rc = wx_op_api_component(op, c, WX_WECHAT_API_AUTHORIZER_TOKEN, &body, &answer);
+    if (rc == FAILURE && EG(exception) && EG(exception)->ce == wx_ce_ApiException
+            && zval_get_long(zend_read_property(wx_ce_ApiException, EG(exception), ZEND_STRL("errcode"), 1, &rv))
+               == WX_WECHAT_ERRCODE_REFRESH_INVALID) {
+        /* 61023: ours is not the current one; WeChat says which is, once
+         * (recover.c stored it, compare-and-set against `used`) */
+        zend_string *current = wx_op_recover_rejected(op, c, f->authorizer, used);
+        if (current) {
+            zend_clear_exception();
+            zend_string_release(used);
+            used = current;
+            zend_string_release(f->refresh_token);
+            f->refresh_token = zend_string_copy(current);   /* what the store compares with now */
+            add_assoc_str(&body, "authorizer_refresh_token", zend_string_copy(used));
+            rc = wx_op_api_component(op, c, WX_WECHAT_API_AUTHORIZER_TOKEN, &body, &answer);
+        }
+    }
     zval_ptr_dtor(&body);
     if (rc == FAILURE) {
+        zend_string_release(used);
         return NULL;
     }
     if ((token = wx_op_field_str(&answer, "authorizer_access_token", WX_WECHAT_API_AUTHORIZER_TOKEN)) != NULL) {
         /* whatever WeChat returns replaces the stored refresh token */
         nr = zend_hash_str_find(Z_ARRVAL(answer), ZEND_STRL("authorizer_refresh_token"));
-        refresh = nr && Z_TYPE_P(nr) == IS_STRING && Z_STRLEN_P(nr) > 0 ? Z_STR_P(nr) : f->refresh_token;
+        refresh = nr && Z_TYPE_P(nr) == IS_STRING && Z_STRLEN_P(nr) > 0 ? Z_STR_P(nr) : used;
         token = zend_string_copy(token);
         if (wx_op_store_authorizer(op, c, f->authorizer, f->refresh_token, refresh, token,
                                    wx_op_field_ttl(&answer, WX_WECHAT_AUTHORIZER_TTL_CUT)) == FAILURE) {
             zend_string_release(token);
             token = NULL;
+        } else {
+            op->refreshes++;
         }
     }
     zval_ptr_dtor(&answer);
+    zend_string_release(used);
     return token;
 }
 
 static zend_result wx_op_authorizer_prepare(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
 {
-    zend_string *token = wx_op_component_token(op, c);
+    zend_string *token;
+    bool interrupted;
+
+    /* refreshDue(): the refresh waits for its keeper_rate slot */
+    if (op->pacing && wx_op_pace(op, c, &interrupted) == FAILURE) {
+        return FAILURE;
+    }
+    token = wx_op_component_token(op, c);
     if (!token) {
         return FAILURE;
     }
