@@ -64,13 +64,15 @@ const char *wx_wechat_api_path(wx_wechat_api_t api)
 
 const char *wx_wechat_api_name(wx_wechat_api_t api)
 {
-    const char *path = wx_wechat_api_path(api), *p, *last = path;
+    const char *path = wx_wechat_api_path(api), *p, *last = path, *before = path;
     for (p = path; *p; p++) {
         if (*p == '/') {
+            before = last;
             last = p + 1;
         }
     }
-    return last;
+    /* a version alone names nothing: "clear_quota/v2" */
+    return last[0] == 'v' && last[1] >= '0' && last[1] <= '9' ? before : last;
 }
 
 int wx_wechat_api_needs_token(wx_wechat_api_t api)
