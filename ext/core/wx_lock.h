@@ -93,6 +93,15 @@ extern "C" {
     "redis.call('set', KEYS[1], 'i:' .. string.format('%d', slot + step) .. ';', 'px', slot + step - now + tonumber(ARGV[2])) " \
     "return slot - now"
 
+/* KEYS[1] registry (sorted set), ARGV[1] member, ARGV[2] the score read,
+ * ARGV[3] new score: move the member to the new score only if it still has
+ * the one read, so that of several keepers that read the same due entry
+ * exactly one takes it (for a lease: the new score is a little ahead);
+ * returns 1 when taken, else 0. */
+#define WX_LOCK_LUA_CLAIM \
+    "local s = redis.call('zscore', KEYS[1], ARGV[1]) " \
+    "if s and tonumber(s) == tonumber(ARGV[2]) then redis.call('zadd', KEYS[1], ARGV[3], ARGV[1]) return 1 end return 0"
+
 #define WX_LOCK_OWNER_BYTES 16
 #define WX_LOCK_OWNER_HEX   (2 * WX_LOCK_OWNER_BYTES)
 

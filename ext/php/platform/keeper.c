@@ -18,6 +18,9 @@
 /* A failed authorizer goes this far behind the others, so that accounts
  * that cannot be refreshed do not take every pass's first places. */
 #define WX_OP_KEEPER_RETRY_S 300
+/* A keeper that takes a due entry moves it this far ahead (a lease): the
+ * other keepers skip it, and if this one dies it is due again after that. */
+#define WX_OP_KEEPER_LEASE_S 30
 /* Sleeping for a slot is cut in steps this long, to notice signals. */
 #define WX_OP_KEEPER_NAP_US  50000
 
@@ -211,9 +214,33 @@ static zend_result wx_op_pass_one(wx_op_t *op, wx_cache_obj_t *c, wx_op_pass_t *
     return wx_op_pass_unrefreshed(op, c, p, appid);
 }
 
-/* The registry's soonest score and how many are due by until. */
-static zend_result wx_op_pass_next(wx_op_t *op, wx_cache_obj_t *c, zend_long until, zval *result)
+/* Take a due entry read with score: *taken when no other keeper did. */
+static zend_result wx_op_pass_claim(wx_op_t *op, wx_cache_obj_t *c, zend_string *appid, const char *score, size_t score_len,
+                                    bool *taken)
 {
+    wx_argv_t cmd;
+    redisReply *r;
+
+    wx_argv_init(&cmd);
+    wx_argv_add_cstr(&cmd, "EVAL"); wx_argv_add_cstr(&cmd, WX_LOCK_LUA_CLAIM); wx_argv_add_cstr(&cmd, "1");
+    wx_argv_add_owned(&cmd, wx_op_key(op, c, WX_KEY_AUTHORIZER_REGISTRY, NULL, NULL));
+    wx_argv_add_zstr(&cmd, appid);
+    wx_argv_add(&cmd, score, score_len);
+    wx_argv_add_long(&cmd, (zend_long) time(NULL) + WX_OP_KEEPER_LEASE_S);
+    if (!(r = wx_op_redis1(c, &cmd))) {
+        return FAILURE;
+    }
+    *taken = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+    freeReplyObject(r);
+    return SUCCESS;
+}
+
+/* The registry's soonest score and how many are due now. */
+static zend_result wx_op_pass_next(wx_op_t *op, wx_cache_obj_t *c, zval *result)
+{
+    /* due now, not when the pass began: a long pass must not hide what
+     * came due while it ran */
+    zend_long until = (zend_long) time(NULL) + op->margin_ms / 1000 - 1;
     zend_string *key = wx_op_key(op, c, WX_KEY_AUTHORIZER_REGISTRY, NULL, NULL);
     wx_argv_t cmds[3];
     redisReply *replies[3];
@@ -263,6 +290,7 @@ zend_result wx_op_refresh_due(wx_op_t *op, wx_cache_obj_t *c, zend_long limit, z
     wx_argv_init(&cmd);
     wx_argv_add_cstr(&cmd, "ZRANGEBYSCORE"); wx_argv_add_zstr(&cmd, key);
     wx_argv_add_cstr(&cmd, "-inf"); wx_argv_add_long(&cmd, until);
+    wx_argv_add_cstr(&cmd, "WITHSCORES");
     wx_argv_add_cstr(&cmd, "LIMIT"); wx_argv_add_cstr(&cmd, "0"); wx_argv_add_long(&cmd, limit);
     r = wx_op_redis1(c, &cmd);
     zend_string_release(key);
@@ -274,13 +302,22 @@ zend_result wx_op_refresh_due(wx_op_t *op, wx_cache_obj_t *c, zend_long limit, z
     array_init(&p.busy);
     array_init(&p.failed);
     op->pacing = true;
-    for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements && !stop; i++) {
+    for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements && !stop; i += 2) {
+        redisReply *m = r->element[i], *sc = r->element[i + 1];
         zend_string *appid;
-        if (r->element[i]->type != REDIS_REPLY_STRING) {
+        bool taken;
+        if (m->type != REDIS_REPLY_STRING || sc->type != REDIS_REPLY_STRING) {
             continue;
         }
-        appid = zend_string_init(r->element[i]->str, r->element[i]->len, 0);
-        rc = wx_op_pass_one(op, c, &p, appid, &stop);
+        appid = zend_string_init(m->str, m->len, 0);
+        /* another keeper took it (or it was refreshed) since we read it */
+        if ((rc = wx_op_pass_claim(op, c, appid, sc->str, sc->len, &taken)) == SUCCESS) {
+            if (taken) {
+                rc = wx_op_pass_one(op, c, &p, appid, &stop);
+            } else {
+                add_next_index_str(&p.busy, zend_string_copy(appid));
+            }
+        }
         zend_string_release(appid);
         if (rc == FAILURE) {
             if (stop && !EG(exception)) {
@@ -298,7 +335,7 @@ zend_result wx_op_refresh_due(wx_op_t *op, wx_cache_obj_t *c, zend_long limit, z
         add_assoc_zval(result, "skipped_fresh", &p.fresh);
         add_assoc_zval(result, "skipped_busy", &p.busy);
         add_assoc_zval(result, "failed", &p.failed);
-        if (wx_op_pass_next(op, c, until, result) == FAILURE) {
+        if (wx_op_pass_next(op, c, result) == FAILURE) {
             zval_ptr_dtor(result);
             ZVAL_UNDEF(result);
             return FAILURE;
