@@ -59,6 +59,12 @@ ticket_stored_at       wxredis     wxredis    w     fixed      2592000 int    sa
 push_ticket_requested  wxredis     wxredis    w     fixed      600    int    same row split ["wxcomp",null,null] in prefix
 component_lock         wxredis     wxredis    w     lock       1      lock   same row split ["wxcomp",null,null] in prefix
 authorizer_lock        wxredis     wxredis    w     lock       1      lock   same row split ["wxcomp","wxauth",null] in prefix
+authorizer_registry    wxredis     wxredis    w     none       NULL   zset   same row split ["wxcomp",null,null] in prefix
+refresh_missing        wxredis     wxredis    w     none       NULL   set    same row split ["wxcomp",null,null] in prefix
+recover_lock           wxredis     wxredis    w     lock       1      lock   same row split ["wxcomp","wxauth",null] in prefix
+recover_all_lock       wxredis     wxredis    w     fixed      60     string same row split ["wxcomp",null,null] in prefix
+keeper_pace            wxredis     wxredis    w     fixed      60     int    same row split ["wxcomp",null,null] in prefix
+clear_quota            wxredis     wxredis    w     fixed      86400  int    same row split ["wxcomp",null,null] in prefix
 ticket                 easywechat4 easywechat r     fixed      3600   string same row split ["wxcomp",null,null] in prefix
 token_4x               easywechat4 easywechat r     expires_in 500    array  same row split [null,null,"md5"] in prefix
 -- prefix rules

@@ -58,7 +58,7 @@ static const wx_key_def_t wx_keys_rows[WX_KEY_COUNT] = {
       WX_KEY_TTL_FIXED, WX_WECHAT_RECOVER_LOCK_TTL, 0 },
     { WX_KEY_KEEPER_PACE, "keeper_pace",
       "wxredis.keeper_pace.{componentAppId}",
-      WX_KEY_OWNER_WXREDIS, "wxredis", 1, 1, WX_KEY_VALUE_STRING, "refreshDue(): the next free refresh slot (Redis time in ms) under keeper_rate",
+      WX_KEY_OWNER_WXREDIS, "wxredis", 1, 1, WX_KEY_VALUE_INT, "refreshDue(): the next free refresh slot (Redis time in ms) under keeper_rate",
       WX_KEY_TTL_FIXED, WX_WECHAT_KEEPER_PACE_TTL, 0 },
     { WX_KEY_CLEAR_QUOTA, "clear_quota",
       "wxredis.clear_quota.{componentAppId}",

@@ -42,7 +42,8 @@ zend_result wx_op_pace(wx_op_t *op, wx_cache_obj_t *c, bool *interrupted)
     wx_argv_add_cstr(&cmd, "EVAL"); wx_argv_add_cstr(&cmd, WX_LOCK_LUA_PACE); wx_argv_add_cstr(&cmd, "1");
     wx_argv_add_zstr(&cmd, key);
     wx_argv_add_long(&cmd, step);
-    wx_argv_add_long(&cmd, (zend_long) WX_WECHAT_KEEPER_PACE_TTL * 1000);
+    /* the key lives WX_WECHAT_KEEPER_PACE_TTL past the slot it hands out */
+    wx_argv_add_long(&cmd, (zend_long) WX_WECHAT_KEEPER_PACE_TTL * 1000 - step);
     r = wx_op_redis1(c, &cmd);
     zend_string_release(key);
     if (!r) {
