@@ -47,7 +47,7 @@ echo "-- WeChat refuses (48006: this month's resets used up): ApiException, the 
 usleep(2100000);
 wx_emu_control($emu, 'fail', ['path' => $clear, 'errcode' => 48006]);
 wx_platform_try(fn () => $p->clearQuota());
-var_dump($p->clearQuota()['cleared']);
+var_dump($raw->exists($qkey));    // the interval stands
 echo "-- a wrong secret (40125): ApiException, nothing reset, a later call may try\n";
 usleep(2100000);
 $bad = wx_platform($emu, ['clear_quota_interval' => 2, 'secret' => 'wrong']);
@@ -73,7 +73,7 @@ bool(true)
 int(2)
 -- WeChat refuses (48006: this month's resets used up): ApiException, the interval stands
 WxRedis\ApiException(48006): WeChat clear_quota/v2 failed: errcode 48006, errmsg "forbid to clear quota because of reaching the limit rid: {rid}"; this month's quota resets are used up
-bool(false)
+int(1)
 -- a wrong secret (40125): ApiException, nothing reset, a later call may try
 WxRedis\ApiException(40125): WeChat clear_quota/v2 failed: errcode 40125, errmsg "invalid appsecret rid: {rid}". Hint: config "secret" is not the platform's AppSecret (was it reset on open.weixin.qq.com?); nothing was reset
 int(0)

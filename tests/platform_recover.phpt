@@ -71,9 +71,13 @@ var_dump($raw->exists($rkey('wxrcv0000000000007')), $raw->sismember($missing, 'w
 
 echo "-- compare-and-set: a refresh token stored while WeChat answered is newer and stays\n";
 wx_emu_control($emu, 'omit_refresh_token', ['appids' => ['wxrcv0000000000008']]);
-wx_emu_control($emu, 'delay', ['path' => '/cgi-bin/component/api_get_authorizer_info', 'ms' => 1500, 'times' => 1]);
+wx_emu_control($emu, 'delay', ['path' => '/cgi-bin/component/api_get_authorizer_info', 'ms' => 3000, 'times' => 1]);
 $raw->del($rkey('wxrcv0000000000008'));
-$child = wx_platform_spawn(1, 'usleep(400000); (new WxRedis\OpenPlatform($platformConfig, wx_test_cache()))->setAuthorizerRefreshToken("wxrcv0000000000008", "refreshtoken@@@newer"); echo "stored";', $emu);
+// the other writer stores a newer one while WeChat is answering (the info call is counted on arrival, then delayed)
+$info0 = $calls('api_get_authorizer_info');
+$child = wx_platform_spawn(1, '$q = new WxRedis\OpenPlatform($platformConfig, wx_test_cache());'
+    . 'while (wx_emu_calls($emu, "/cgi-bin/component/api_get_authorizer_info") <= ' . $info0 . ') usleep(20000);'
+    . '$q->setAuthorizerRefreshToken("wxrcv0000000000008", "refreshtoken@@@newer"); echo "stored";', $emu);
 $res = $p->recoverRefreshTokens();
 echo implode('', wx_platform_wait($child)), ': kept ', json_encode($res['kept']), ', recovered ', count($res['recovered']), ', stored ', $p->getAuthorizerRefreshToken('wxrcv0000000000008'), "\n";
 
