@@ -56,7 +56,7 @@ if test "$PHP_WXREDIS" != "no"; then
 
   PHP_SUBST(WXREDIS_SHARED_LIBADD)
 
-  WXREDIS_CORE="ext/core/wx_conn.c ext/core/wx_conn_opts.c ext/core/wx_conn_class.c ext/core/wx_resp.c ext/core/wx_sniff.c ext/core/wx_crypt.c ext/core/wx_xml.c ext/core/wx_xml_check.c ext/core/wx_topology.c ext/core/wx_slots.c ext/core/wx_client.c ext/core/wx_client_single.c ext/core/wx_client_split.c ext/core/wx_sentinel.c ext/core/wx_cluster.c ext/core/wx_envelope.c ext/core/wx_keys.c ext/core/wx_wechat.c ext/core/wx_lock.c ext/core/wx_http.c"
+  WXREDIS_CORE="ext/core/wx_conn.c ext/core/wx_conn_opts.c ext/core/wx_conn_class.c ext/core/wx_resp.c ext/core/wx_sniff.c ext/core/wx_crypt.c ext/core/wx_xml.c ext/core/wx_xml_check.c ext/core/wx_topology.c ext/core/wx_slots.c ext/core/wx_client.c ext/core/wx_client_single.c ext/core/wx_client_split.c ext/core/wx_sentinel.c ext/core/wx_sentinel_watch.c ext/core/wx_sentinel_link.c ext/core/wx_sentinel_report.c ext/core/wx_cluster.c ext/core/wx_cluster_map.c ext/core/wx_envelope.c ext/core/wx_keys.c ext/core/wx_wechat.c ext/core/wx_lock.c ext/core/wx_http.c"
   dnl one line per area, so each area's files are listed in one place
   WXREDIS_GLUE="ext/wxredis.c ext/php/bridge.c ext/php/exceptions.c ext/php/pool.c ext/php/codec.c ext/php/format.c"
   WXREDIS_CACHE="ext/php/cache/cache.c ext/php/cache/args.c ext/php/cache/options.c ext/php/cache/items.c ext/php/cache/clear.c ext/php/cache/raw.c ext/php/cache/store.c"

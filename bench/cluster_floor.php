@@ -20,9 +20,8 @@
  *   phpredis-mget    RedisCluster::mget() of the 30 keys (phpredis has no
  *                    cluster pipelines: it goes slot by slot).
  *   phpredis-30-gets 30 RedisCluster::get().
- *   wxredis      WxRedis\Cache::getMultiple() with the cluster DSN, when the
- *                loaded wxredis accepts one (it is skipped, saying why, until
- *                cluster support lands).
+ *   wxredis      WxRedis\Cache::getMultiple() with the cluster DSN (skipped,
+ *                saying why, when the loaded wxredis has no cluster support).
  * and, as the unit, one raw single GET ("single GETs" below).
  * phpredis and wxredis unserialize the values (SERIALIZER_PHP / wxredis's own
  * format); the raw contenders do not.
@@ -35,6 +34,9 @@
  *   --rounds N         interleaved rounds; medians are reported (default 7)
  *   --keys N           keys per batch (default 30; spread evenly over the masters)
  *   --no-phpredis      leave phpredis out
+ *   --only NAME --calls N   no timing: set up, run contender NAME N times,
+ *                      exit (for callgrind; bench/run-cluster subtracts a
+ *                      run with --calls 0 to get instructions per call)
  * phpredis is loaded with -d extension=redis (after igbinary, which Debian's
  * build needs) when this PHP has not loaded it.
  *
@@ -53,7 +55,7 @@ set_error_handler(function (int $no, string $msg, string $file, int $line) {
 });
 
 $opt = ['dir' => getenv('WXREDIS_TEST_CLUSTER_DIR') ?: null, 'iterations' => 300, 'rounds' => 7, 'keys' => 30,
-    'phpredis' => true];
+    'phpredis' => true, 'only' => null, 'calls' => 0];
 $args = array_slice($argv, 1);
 while ($args) {
     $a = array_shift($args);
@@ -74,6 +76,8 @@ while ($args) {
         case '--rounds': $opt['rounds'] = max(1, (int) $need()); break;
         case '--keys': $opt['keys'] = max(3, (int) $need()); break;
         case '--no-phpredis': $opt['phpredis'] = false; break;
+        case '--only': $opt['only'] = $need(); break;
+        case '--calls': $opt['calls'] = max(0, (int) $need()); break;
         case '-h': case '--help':
             echo preg_replace('/^ \* ?/m', '', explode('*/', explode('/*', file_get_contents(__FILE__), 2)[1], 2)[0]);
             exit(0);
@@ -320,6 +324,17 @@ function main(array $ha, array $opt): int
         }
     } else {
         $notes[] = 'wxredis: not measured (extension not loaded; php -d extension=.../wxredis.so)';
+    }
+
+    if ($opt['only'] !== null) {
+        if (!isset($contenders[$opt['only']])) {
+            throw new RuntimeException("no contender {$opt['only']} (" . implode(', ', array_keys($contenders)) . ')');
+        }
+        $contenders[$opt['only']]($opt['calls']);
+        foreach ($byNode as $m => $ks) {
+            (new WxHaClient($m, $auth))->pipeline(array_map(fn ($k) => ['DEL', $P . $k], $ks));
+        }
+        return 0;
     }
 
     // ---- timing

@@ -59,6 +59,13 @@ abstract class CacheBase
     public const ERROR_CORRUPT = 21;
     public const ERROR_SERIALIZE = 22;
     public const ERROR_UNSAFE = 23;
+
+    /**
+     * A write that must survive a failover (OpenPlatform's refresh tokens
+     * with min_replicas) was not acknowledged by enough replicas in time.
+     */
+    public const ERROR_REPLICAS = 24;
+
     public const ERROR_KEY = 30;
     public const ERROR_TTL = 31;
     public const ERROR_ARGUMENT = 32;

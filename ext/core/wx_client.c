@@ -232,26 +232,29 @@ typedef enum {
 
 typedef struct {
     const char        *name;
+    size_t             len;     /* compared first: most names differ in length */
     wx_client_keypos_t pos;
 } wx_client_keyrule_t;
 
+#define WX_KR(name, pos) { name, sizeof(name) - 1, pos }
+
 static const wx_client_keyrule_t wx_client_keyrules[] = {
-    { "PING", WX_KEYPOS_NONE }, { "ECHO", WX_KEYPOS_NONE }, { "INFO", WX_KEYPOS_NONE },
-    { "SCAN", WX_KEYPOS_NONE }, { "DBSIZE", WX_KEYPOS_NONE }, { "WAIT", WX_KEYPOS_NONE },
-    { "WAITAOF", WX_KEYPOS_NONE }, { "TIME", WX_KEYPOS_NONE }, { "ROLE", WX_KEYPOS_NONE },
-    { "CONFIG", WX_KEYPOS_NONE }, { "CLIENT", WX_KEYPOS_NONE }, { "CLUSTER", WX_KEYPOS_NONE },
-    { "COMMAND", WX_KEYPOS_NONE }, { "FLUSHDB", WX_KEYPOS_NONE }, { "FLUSHALL", WX_KEYPOS_NONE },
-    { "KEYS", WX_KEYPOS_NONE }, { "RANDOMKEY", WX_KEYPOS_NONE }, { "SCRIPT", WX_KEYPOS_NONE },
-    { "FUNCTION", WX_KEYPOS_NONE }, { "LASTSAVE", WX_KEYPOS_NONE }, { "MEMORY", WX_KEYPOS_NONE },
-    { "SLOWLOG", WX_KEYPOS_NONE }, { "LATENCY", WX_KEYPOS_NONE }, { "ACL", WX_KEYPOS_NONE },
-    { "PUBLISH", WX_KEYPOS_NONE }, { "PUBSUB", WX_KEYPOS_NONE }, { "SWAPDB", WX_KEYPOS_NONE },
-    { "SAVE", WX_KEYPOS_NONE }, { "BGSAVE", WX_KEYPOS_NONE }, { "BGREWRITEAOF", WX_KEYPOS_NONE },
-    { "LOLWUT", WX_KEYPOS_NONE }, { "MODULE", WX_KEYPOS_NONE }, { "READONLY", WX_KEYPOS_NONE },
-    { "READWRITE", WX_KEYPOS_NONE }, { "ASKING", WX_KEYPOS_NONE }, { "SENTINEL", WX_KEYPOS_NONE },
-    { "BITOP", WX_KEYPOS_SECOND }, { "OBJECT", WX_KEYPOS_SECOND },
-    { "EVAL", WX_KEYPOS_EVAL }, { "EVALSHA", WX_KEYPOS_EVAL }, { "EVAL_RO", WX_KEYPOS_EVAL },
-    { "EVALSHA_RO", WX_KEYPOS_EVAL }, { "FCALL", WX_KEYPOS_EVAL }, { "FCALL_RO", WX_KEYPOS_EVAL },
-    { "XREAD", WX_KEYPOS_STREAMS }, { "XREADGROUP", WX_KEYPOS_STREAMS },
+    WX_KR("PING", WX_KEYPOS_NONE), WX_KR("ECHO", WX_KEYPOS_NONE), WX_KR("INFO", WX_KEYPOS_NONE),
+    WX_KR("SCAN", WX_KEYPOS_NONE), WX_KR("DBSIZE", WX_KEYPOS_NONE), WX_KR("WAIT", WX_KEYPOS_NONE),
+    WX_KR("WAITAOF", WX_KEYPOS_NONE), WX_KR("TIME", WX_KEYPOS_NONE), WX_KR("ROLE", WX_KEYPOS_NONE),
+    WX_KR("CONFIG", WX_KEYPOS_NONE), WX_KR("CLIENT", WX_KEYPOS_NONE), WX_KR("CLUSTER", WX_KEYPOS_NONE),
+    WX_KR("COMMAND", WX_KEYPOS_NONE), WX_KR("FLUSHDB", WX_KEYPOS_NONE), WX_KR("FLUSHALL", WX_KEYPOS_NONE),
+    WX_KR("KEYS", WX_KEYPOS_NONE), WX_KR("RANDOMKEY", WX_KEYPOS_NONE), WX_KR("SCRIPT", WX_KEYPOS_NONE),
+    WX_KR("FUNCTION", WX_KEYPOS_NONE), WX_KR("LASTSAVE", WX_KEYPOS_NONE), WX_KR("MEMORY", WX_KEYPOS_NONE),
+    WX_KR("SLOWLOG", WX_KEYPOS_NONE), WX_KR("LATENCY", WX_KEYPOS_NONE), WX_KR("ACL", WX_KEYPOS_NONE),
+    WX_KR("PUBLISH", WX_KEYPOS_NONE), WX_KR("PUBSUB", WX_KEYPOS_NONE), WX_KR("SWAPDB", WX_KEYPOS_NONE),
+    WX_KR("SAVE", WX_KEYPOS_NONE), WX_KR("BGSAVE", WX_KEYPOS_NONE), WX_KR("BGREWRITEAOF", WX_KEYPOS_NONE),
+    WX_KR("LOLWUT", WX_KEYPOS_NONE), WX_KR("MODULE", WX_KEYPOS_NONE), WX_KR("READONLY", WX_KEYPOS_NONE),
+    WX_KR("READWRITE", WX_KEYPOS_NONE), WX_KR("ASKING", WX_KEYPOS_NONE), WX_KR("SENTINEL", WX_KEYPOS_NONE),
+    WX_KR("BITOP", WX_KEYPOS_SECOND), WX_KR("OBJECT", WX_KEYPOS_SECOND),
+    WX_KR("EVAL", WX_KEYPOS_EVAL), WX_KR("EVALSHA", WX_KEYPOS_EVAL), WX_KR("EVAL_RO", WX_KEYPOS_EVAL),
+    WX_KR("EVALSHA_RO", WX_KEYPOS_EVAL), WX_KR("FCALL", WX_KEYPOS_EVAL), WX_KR("FCALL_RO", WX_KEYPOS_EVAL),
+    WX_KR("XREAD", WX_KEYPOS_STREAMS), WX_KR("XREADGROUP", WX_KEYPOS_STREAMS),
 };
 
 static int wx_client_is(const wx_conn_cmd_t *cmd, int i, const char *upper)
@@ -261,13 +264,24 @@ static int wx_client_is(const wx_conn_cmd_t *cmd, int i, const char *upper)
 
 int wx_client_cmd_key(const wx_conn_cmd_t *cmd, const char **key, size_t *len)
 {
+    /* the first letters the table has (built once): GET, HSET, UNLINK...
+     * need no scan at all; this runs for every command of a batch */
+    static uint32_t letters;
     wx_client_keypos_t pos = WX_KEYPOS_FIRST;
+    unsigned first;
     size_t i;
     int at = 1;
 
     if (cmd->argc < 1) return 0;
-    for (i = 0; i < sizeof(wx_client_keyrules) / sizeof(wx_client_keyrules[0]); i++) {
-        if (wx_client_is(cmd, 0, wx_client_keyrules[i].name)) {
+    first = cmd->argvlen[0] ? ((unsigned) (unsigned char) cmd->argv[0][0] | 0x20) - 'a' : 26;
+    if (!letters) {
+        for (i = 0; i < sizeof(wx_client_keyrules) / sizeof(wx_client_keyrules[0]); i++) {
+            letters |= 1u << (wx_client_keyrules[i].name[0] - 'A');
+        }
+    }
+    for (i = 0; first < 26 && (letters & (1u << first)) &&
+                i < sizeof(wx_client_keyrules) / sizeof(wx_client_keyrules[0]); i++) {
+        if (wx_client_keyrules[i].len == cmd->argvlen[0] && wx_client_is(cmd, 0, wx_client_keyrules[i].name)) {
             pos = wx_client_keyrules[i].pos;
             break;
         }

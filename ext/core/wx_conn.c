@@ -281,6 +281,7 @@ static int wx_conn_fits(const wx_conn_cmd_t *cmd, const wx_resp_elem_t *e,
         case WX_EXPECT_ARRAY:
         case WX_EXPECT_BULKS:
             ok = t == WX_RESP_ARRAY && (cmd->expect_n == 0 || (unsigned long long) e->integer == cmd->expect_n);
+            if (ok) return 1;
             if (cmd->expect_n) {
                 snprintf(expected, cap, "an array of %zu %s", cmd->expect_n,
                          cmd->expect == WX_EXPECT_BULKS ? "bulk strings or nils" : "elements");
@@ -323,7 +324,8 @@ static int wx_conn_fits(const wx_conn_cmd_t *cmd, const wx_resp_elem_t *e,
             break;
         }
     }
-    snprintf(expected, cap, "%s", want ? want : "?");
+    /* formatted only for a mismatch: this runs for every element */
+    if (!ok) snprintf(expected, cap, "%s", want ? want : "?");
     return ok;
 }
 
@@ -513,13 +515,12 @@ static int wx_conn_x_sys(wx_conn_x_t *x, int err, const char *what)
     return wx_conn_x_io(x, "could not be %s: %s", what, strerror(err));
 }
 
-/* Write the commands, then read and parse n replies, all before deadline. */
-static int wx_conn_exchange(wx_conn_x_t *x, int64_t deadline)
+/* Write the commands before deadline; *waited set when the socket was
+ * full and had to be polled. */
+static int wx_conn_x_send(wx_conn_x_t *x, int64_t deadline, int *waited)
 {
     wx_conn_t *c = x->c;
-    wx_resp_reader_t rd;
-    size_t len = wx_conn_resp_len(x->cmds, x->n), off = 0, want = 1, got = 0;
-    int waited = 0, blocking_read, more_now = 0;
+    size_t len = wx_conn_resp_len(x->cmds, x->n), off = 0;
 
     x->k = 0;
     if (x->replies) x->replies[0] = NULL;
@@ -545,7 +546,7 @@ static int wx_conn_exchange(wx_conn_x_t *x, int64_t deadline)
         if (w < 0 && errno == EINTR) continue;
         if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             int rc = wx_conn_wait(c, POLLOUT, deadline);
-            waited = 1;
+            *waited = 1;
             if (rc == 0) {
                 return wx_conn_x_io(x, "did not take the commands within read_timeout %gs "
                                     "(%zu of %zu bytes sent)", c->opts.read_timeout, off, len);
@@ -555,7 +556,19 @@ static int wx_conn_exchange(wx_conn_x_t *x, int64_t deadline)
         }
         return wx_conn_x_sys(x, w < 0 ? errno : EPIPE, "written to");
     }
+    return WX_CONN_OK;
+}
 
+/* Read and parse the n replies to what wx_conn_x_send wrote, before deadline. */
+static int wx_conn_x_recv(wx_conn_x_t *x, int64_t deadline, int waited)
+{
+    wx_conn_t *c = x->c;
+    wx_resp_reader_t rd;
+    size_t want = 1, got = 0;
+    int blocking_read, more_now = 0;
+
+    x->k = 0;
+    if (x->replies) x->replies[0] = NULL;
     /* One blocking recv() bounded by SO_RCVTIMEO (= read_timeout) is one
      * system call where poll()+recv() are two; it is exact only while the
      * whole read_timeout is still ahead, so only then. */
@@ -656,6 +669,14 @@ static int wx_conn_exchange(wx_conn_x_t *x, int64_t deadline)
         c->wcap = 0;
     }
     return WX_CONN_OK;
+}
+
+/* Write the commands, then read and parse n replies, all before deadline. */
+static int wx_conn_exchange(wx_conn_x_t *x, int64_t deadline)
+{
+    int waited = 0, st;
+    if ((st = wx_conn_x_send(x, deadline, &waited)) != WX_CONN_OK) return st;
+    return wx_conn_x_recv(x, deadline, waited);
 }
 
 /* AUTH and SELECT in one round trip; error replies become `st`. */
@@ -828,6 +849,45 @@ static int wx_conn_run(wx_conn_t *c, const wx_conn_cmd_t *cmds, size_t n, int st
     x.st = WX_CONN_OK;
     x.doing = n > 1 ? "sending a pipeline" : "sending a command";
     if ((st = wx_conn_exchange(&x, deadline)) != WX_CONN_OK) return st;
+    c->stats->round_trips++;
+    c->stats->commands += n;
+    return WX_CONN_OK;
+}
+
+/* The two halves of wx_conn_request (wx_conn.h). */
+int wx_conn_send(wx_conn_t *c, const wx_conn_cmd_t *cmds, size_t n, int64_t deadline)
+{
+    wx_conn_x_t x;
+    int waited = 0, st;
+
+    if (n == 0) return WX_CONN_OK;
+    if ((st = wx_conn_ensure(c)) != WX_CONN_OK) return st;
+    memset(&x, 0, sizeof(x));
+    x.c = c;
+    x.cmds = cmds;
+    x.n = n;
+    x.doing = n > 1 ? "sending a pipeline" : "sending a command";
+    return wx_conn_x_send(&x, deadline, &waited);
+}
+
+int wx_conn_recv(wx_conn_t *c, const wx_conn_cmd_t *cmds, size_t n, redisReply **replies,
+                 int64_t deadline)
+{
+    wx_conn_x_t x;
+    int st;
+
+    if (n == 0) return WX_CONN_OK;
+    if (!c->ctx) {
+        return wx_conn_fail(c, WX_CONN_ERR_IO, "no reply to wait for: the connection was closed after sending");
+    }
+    memset(&x, 0, sizeof(x));
+    x.c = c;
+    x.cmds = cmds;
+    x.n = n;
+    x.strict = 1;
+    x.replies = replies;
+    x.doing = n > 1 ? "reading the replies to a pipeline" : "reading a reply";
+    if ((st = wx_conn_x_recv(&x, deadline, 0)) != WX_CONN_OK) return st;
     c->stats->round_trips++;
     c->stats->commands += n;
     return WX_CONN_OK;

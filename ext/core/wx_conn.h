@@ -189,6 +189,19 @@ void wx_conn_close(wx_conn_t *c);
 int wx_conn_request(wx_conn_t *c, const wx_conn_cmd_t *cmds, size_t n,
                     redisReply **replies);
 
+/* wx_conn_request in two halves, for a caller that writes to several
+ * connections before it reads any reply (Redis Cluster: every node's
+ * pipeline on the wire at once). deadline is monotonic nanoseconds
+ * (CLOCK_MONOTONIC), one for both halves. wx_conn_send connects when
+ * needed (wx_conn_ensure: WX_CONN_ERR_CONNECT / _AUTH / _SELECT then mean
+ * nothing was sent) and writes; wx_conn_recv reads and checks the n
+ * replies to exactly those commands. Between the two, c is owed replies:
+ * send nothing else on it. Failures close the connection as
+ * wx_conn_request does. */
+int wx_conn_send(wx_conn_t *c, const wx_conn_cmd_t *cmds, size_t n, int64_t deadline);
+int wx_conn_recv(wx_conn_t *c, const wx_conn_cmd_t *cmds, size_t n, redisReply **replies,
+                 int64_t deadline);
+
 /* The same exchange without a reply tree: every element goes to fn as it
  * is parsed, straight from the read buffer (no allocation per element).
  * Expectations are checked before fn sees an element. */

@@ -70,6 +70,14 @@ abstract class CacheBase
      * @cvalue WX_CACHE_ERR_UNSAFE
      */
     public const ERROR_UNSAFE = UNKNOWN;
+
+    /**
+     * A write that must survive a failover (OpenPlatform's refresh tokens
+     * with min_replicas) was not acknowledged by enough replicas in time.
+     * @var int
+     * @cvalue WX_CACHE_ERR_REPLICAS
+     */
+    public const ERROR_REPLICAS = UNKNOWN;
     /**
      * @var int
      * @cvalue WX_CACHE_ERR_KEY

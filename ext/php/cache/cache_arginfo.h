@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: bb4a0da26d795dd28e611d01621eaea91317559c */
+ * Stub hash: 26d0b777142ed61c16ff18020bd6155aae588565 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_WxRedis_CacheBase___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, dsn, IS_STRING, 0, "\"redis://127.0.0.1:6379\"")
@@ -204,6 +204,12 @@ static zend_class_entry *register_class_WxRedis_CacheBase(void)
 	zend_string *const_ERROR_UNSAFE_name = zend_string_init_interned("ERROR_UNSAFE", sizeof("ERROR_UNSAFE") - 1, 1);
 	zend_declare_class_constant_ex(class_entry, const_ERROR_UNSAFE_name, &const_ERROR_UNSAFE_value, ZEND_ACC_PUBLIC, NULL);
 	zend_string_release(const_ERROR_UNSAFE_name);
+
+	zval const_ERROR_REPLICAS_value;
+	ZVAL_LONG(&const_ERROR_REPLICAS_value, WX_CACHE_ERR_REPLICAS);
+	zend_string *const_ERROR_REPLICAS_name = zend_string_init_interned("ERROR_REPLICAS", sizeof("ERROR_REPLICAS") - 1, 1);
+	zend_declare_class_constant_ex(class_entry, const_ERROR_REPLICAS_name, &const_ERROR_REPLICAS_value, ZEND_ACC_PUBLIC, NULL);
+	zend_string_release(const_ERROR_REPLICAS_name);
 
 	zval const_ERROR_KEY_value;
 	ZVAL_LONG(&const_ERROR_KEY_value, WX_CACHE_ERR_KEY);

@@ -11,6 +11,7 @@
 #define WX_CACHE_ERR_CORRUPT     21  /* looks like PHP serialize but does not load */
 #define WX_CACHE_ERR_SERIALIZE   22  /* the value cannot be serialized */
 #define WX_CACHE_ERR_UNSAFE      23  /* clear() without a prefix */
+#define WX_CACHE_ERR_REPLICAS    24  /* too few replicas acknowledged a durable write (WAIT) */
 #define WX_CACHE_ERR_KEY         30  /* invalid key */
 #define WX_CACHE_ERR_TTL         31  /* invalid TTL */
 #define WX_CACHE_ERR_ARGUMENT    32  /* invalid option / DSN / iterable */

@@ -10,7 +10,8 @@
 
 typedef struct {
     zend_string *app_id, *secret, *token, *aes_key, *previous_aes_key, *api_base;
-    double       http_timeout, refresh_margin, lock_timeout, keeper_rate, clear_quota_interval;
+    double       http_timeout, refresh_margin, lock_timeout, min_replicas_timeout, min_replicas, keeper_rate,
+                 clear_quota_interval;
     bool         lock_given;
 } wx_op_config_t;
 
@@ -21,6 +22,7 @@ typedef enum {
     WX_CFG_OPT_AES_KEY,/* the same, or null / "" for none */
     WX_CFG_URL,        /* http:// or https://, no query or fragment */
     WX_CFG_SECONDS,    /* int or float within [min or (min, max] */
+    WX_CFG_COUNT,      /* an int within [min, max] (kept as a double) */
     WX_CFG_RATE        /* the same, per second */
 } wx_cfg_kind_t;
 
@@ -40,6 +42,8 @@ static const struct {
     { "http_timeout",     WX_CFG_SECONDS,     XtOffsetOf(wx_op_config_t, http_timeout), 0, WX_OP_MAX_TIMEOUT, false },
     { "refresh_margin",   WX_CFG_SECONDS,     XtOffsetOf(wx_op_config_t, refresh_margin), 0, WX_OP_MAX_REFRESH_MARGIN, true },
     { "lock_timeout",     WX_CFG_SECONDS,     XtOffsetOf(wx_op_config_t, lock_timeout), 0, WX_OP_MAX_TIMEOUT, false },
+    { "min_replicas",     WX_CFG_COUNT,       XtOffsetOf(wx_op_config_t, min_replicas), 0, WX_OP_MAX_MIN_REPLICAS, true },
+    { "min_replicas_timeout", WX_CFG_SECONDS, XtOffsetOf(wx_op_config_t, min_replicas_timeout), 0, WX_OP_MAX_TIMEOUT, false },
     { "keeper_rate",      WX_CFG_RATE,        XtOffsetOf(wx_op_config_t, keeper_rate), 0, WX_WECHAT_KEEPER_RATE_MAX, false },
     { "clear_quota_interval", WX_CFG_SECONDS, XtOffsetOf(wx_op_config_t, clear_quota_interval), 1,
       (double) WX_WECHAT_CLEAR_QUOTA_MAX_INTERVAL, true },
@@ -136,6 +140,20 @@ static zend_result wx_op_cfg_entry(wx_op_config_t *cfg, size_t k, zval *v)
     zend_string **s = dst;
 
     switch (wx_op_config_keys[k].kind) {
+    case WX_CFG_COUNT:
+        if (Z_TYPE_P(v) != IS_LONG || Z_LVAL_P(v) < (zend_long) wx_op_config_keys[k].min
+            || Z_LVAL_P(v) > (zend_long) wx_op_config_keys[k].max) {
+            if (Z_TYPE_P(v) == IS_LONG) {
+                wx_throw_invalid(WX_OP_ERR_CONFIG, "config \"%s\" must be an int from %g to %g, " ZEND_LONG_FMT " given",
+                                 name, wx_op_config_keys[k].min, wx_op_config_keys[k].max, Z_LVAL_P(v));
+            } else {
+                wx_throw_invalid(WX_OP_ERR_CONFIG, "config \"%s\" must be an int from %g to %g, %s given",
+                                 name, wx_op_config_keys[k].min, wx_op_config_keys[k].max, zend_zval_type_name(v));
+            }
+            return FAILURE;
+        }
+        *(double *) dst = (double) Z_LVAL_P(v);
+        return SUCCESS;
     case WX_CFG_SECONDS:
     case WX_CFG_RATE:
         if (dst == &cfg->lock_timeout) {
@@ -232,11 +250,26 @@ zend_result wx_op_configure(wx_op_t *op, HashTable *config, zval *cache)
 
     cfg.http_timeout = WX_OP_DEFAULT_HTTP_TIMEOUT;
     cfg.refresh_margin = WX_OP_DEFAULT_REFRESH_MARGIN;
+    cfg.min_replicas_timeout = WX_OP_DEFAULT_MIN_REPLICAS_TIMEOUT;
     cfg.keeper_rate = WX_OP_DEFAULT_KEEPER_RATE;
     cfg.clear_quota_interval = WX_WECHAT_CLEAR_QUOTA_INTERVAL;
     if (wx_op_cfg_parse(&cfg, config) == FAILURE) {
         wx_op_config_free(&cfg);
         return FAILURE;
+    }
+    if (cfg.min_replicas > 0) {
+        wx_cache_obj_t *c = wx_store_fetch(cache);
+        if (c && cfg.min_replicas_timeout / 2 >= c->client->opts.node.read_timeout) {
+            /* each WAIT must end before the cache gives up on the reply */
+            wx_throw_invalid(WX_OP_ERR_CONFIG,
+                "config \"min_replicas_timeout\" (%g s) must be under twice the cache's read_timeout (%g s): "
+                "each of its two WAITs blocks the connection for half of it",
+                cfg.min_replicas_timeout, c->client->opts.node.read_timeout);
+        }
+        if (!c || EG(exception)) {
+            wx_op_config_free(&cfg);
+            return FAILURE;
+        }
     }
     if (wx_crypt_new(WX_STR(ZSTR_VAL(cfg.token), ZSTR_LEN(cfg.token)),
                      WX_STR(ZSTR_VAL(cfg.aes_key), ZSTR_LEN(cfg.aes_key)),
@@ -262,6 +295,8 @@ zend_result wx_op_configure(wx_op_t *op, HashTable *config, zval *cache)
     op->http_timeout = cfg.http_timeout;
     op->lock_timeout = cfg.lock_timeout;
     op->margin_ms = (zend_long) (cfg.refresh_margin * 1000);
+    op->min_replicas = (zend_long) cfg.min_replicas;
+    op->min_replicas_ms = (zend_long) (cfg.min_replicas_timeout * 1000);
     op->keeper_rate = cfg.keeper_rate;
     /* SET EX takes whole seconds: a fraction rounds up, never to less */
     op->clear_quota_interval = (zend_long) ceil(cfg.clear_quota_interval);

@@ -58,6 +58,11 @@
 #define WX_OP_DEFAULT_KEEPER_RATE    WX_WECHAT_KEEPER_RATE_DEFAULT
 /* lock_timeout defaults to twice http_timeout, and at least this */
 #define WX_OP_MIN_DEFAULT_LOCK       10.0
+/* min_replicas: how many replicas must have a refresh token before its
+ * write counts; min_replicas_timeout bounds the whole wait (two WAITs of
+ * half of it, the second on the master found again). */
+#define WX_OP_MAX_MIN_REPLICAS       16
+#define WX_OP_DEFAULT_MIN_REPLICAS_TIMEOUT 0.5
 
 typedef struct {
     wx_crypt_t  *crypt;          /* NULL until the constructor ran */
@@ -68,6 +73,8 @@ typedef struct {
     double       http_timeout;   /* seconds */
     double       lock_timeout;   /* seconds */
     zend_long    margin_ms;      /* refresh_margin */
+    zend_long    min_replicas;   /* WAIT for this many after a refresh-token write; 0: no WAIT */
+    zend_long    min_replicas_ms;/* min_replicas_timeout */
     double       keeper_rate;    /* refreshes per second across the fleet (refreshDue) */
     zend_long    clear_quota_interval; /* seconds between two clearQuota() resets, fleet-wide */
     zend_long    refreshes;      /* authorizer tokens this object refreshed (keeper.c reads it) */
@@ -93,6 +100,13 @@ void wx_op_argv_init(wx_argv_t *cmds, size_t n);
  * throws (and frees every reply); on SUCCESS the caller frees them with
  * wx_op_free_replies. */
 zend_result wx_op_redis(wx_cache_obj_t *c, wx_argv_t *cmds, size_t n, redisReply **replies);
+/* wx_op_redis for a write that cannot be fetched again (a refresh
+ * token, cmds[durable]): with config min_replicas > 0 a WAIT follows it in
+ * the same pipeline; too few acknowledgements: the master is found again
+ * and the pipeline sent once more; still too few: CacheException
+ * ERROR_REPLICAS naming `what`. replies: n, as wx_op_redis. */
+zend_result wx_op_redis_durable(wx_op_t *op, wx_cache_obj_t *c, wx_argv_t *cmds, size_t n, size_t durable,
+                                redisReply **replies, const char *what);
 /* One command (builder freed): its reply, or NULL with an exception. */
 redisReply *wx_op_redis1(wx_cache_obj_t *c, wx_argv_t *cmd);
 void        wx_op_free_replies(redisReply **replies, size_t n);

@@ -50,7 +50,10 @@ zend_result wx_op_refresh_cas(wx_op_t *op, wx_cache_obj_t *c, zend_string *autho
          * (NX: a newer one's known expiry stays) */
         wx_op_registry_cmd_add(op, c, &cmds[1], authorizer, 0, true);
         wx_op_missing_cmd(op, c, &cmds[2], authorizer, false);
-        if (wx_op_redis(c, cmds, 3, replies) == SUCCESS) {
+        /* durable when min_replicas asks for it, as every refresh-token write */
+        char what[WX_KEYS_APPID_MAX + 48];
+        snprintf(what, sizeof(what), "the refresh token of authorizer \"%s\"", ZSTR_VAL(authorizer));
+        if (wx_op_redis_durable(op, c, cmds, 3, 0, replies, what) == SUCCESS) {
             *written = replies[0]->type == REDIS_REPLY_INTEGER && replies[0]->integer == 1;
             wx_op_free_replies(replies, 3);
             rc = SUCCESS;

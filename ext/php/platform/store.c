@@ -46,6 +46,87 @@ zend_result wx_op_redis(wx_cache_obj_t *c, wx_argv_t *cmds, size_t n, redisReply
     return rc;
 }
 
+/* Send cc (n commands, the WAIT at index wait) and read the WAIT's count. */
+static zend_result wx_op_send_waited(wx_cache_obj_t *c, wx_conn_cmd_t *cc, size_t n, size_t wait,
+                                     redisReply **rr, long long *acked)
+{
+    if (wx_store_pipeline(c, cc, n, rr, 0) == FAILURE) {
+        return FAILURE;
+    }
+    *acked = rr[wait]->integer;
+    return SUCCESS;
+}
+
+zend_result wx_op_redis_durable(wx_op_t *op, wx_cache_obj_t *c, wx_argv_t *cmds, size_t n, size_t durable,
+                                redisReply **replies, const char *what)
+{
+    wx_conn_cmd_t cc[WX_OP_MAX_PIPELINE + 1];
+    redisReply *rr[WX_OP_MAX_PIPELINE + 1];
+    wx_argv_t wait;
+    long long acked = 0;
+    zend_long half;
+    zend_result rc = FAILURE;
+    size_t i, k;
+    int attempt;
+
+    if (op->min_replicas <= 0) {
+        return wx_op_redis(c, cmds, n, replies);
+    }
+    ZEND_ASSERT(n >= 1 && n <= WX_OP_MAX_PIPELINE && durable < n);
+    /* WAIT right behind the write, in the same pipeline: it counts the
+     * replicas that have this connection's writes, so on any other
+     * connection (or after a switch) it would prove nothing. */
+    half = op->min_replicas_ms / 2 > 0 ? op->min_replicas_ms / 2 : 1;
+    wx_argv_init(&wait);
+    wx_argv_add_cstr(&wait, "WAIT");
+    wx_argv_add_long(&wait, op->min_replicas);
+    wx_argv_add_long(&wait, half);
+    wx_argv_expect(&wait, WX_EXPECT_INTEGER, 0);
+    for (i = 0, k = 0; i < n; i++) {
+        cc[k++] = wx_argv_cmd(&cmds[i]);
+        if (i == durable) {
+            cc[k++] = wx_argv_cmd(&wait);
+        }
+    }
+    for (attempt = 0; attempt < 2; attempt++) {
+        if (wx_op_send_waited(c, cc, n + 1, durable + 1, rr, &acked) == FAILURE) {
+            goto out;
+        }
+        if (acked >= op->min_replicas) {
+            for (i = 0, k = 0; i < n + 1; i++) {
+                if (i == durable + 1) {
+                    freeReplyObject(rr[i]);
+                } else {
+                    replies[k++] = rr[i];
+                }
+            }
+            rc = SUCCESS;
+            goto out;
+        }
+        wx_op_free_replies(rr, n + 1);
+        /* Too few replicas have it: the master we wrote to may have just
+         * been demoted (its replicas follow another one). Find the master
+         * again and write there once more. */
+        if (attempt == 0 && wx_client_rediscover(c->client) != WX_CONN_OK) {
+            WXREDIS_G(cache_stats).errors++;
+            wx_throw_cache(c->client->err, "%s", c->client->errstr);
+            goto out;
+        }
+    }
+    WXREDIS_G(cache_stats).errors++;
+    wx_throw_cache(WX_CACHE_ERR_REPLICAS,
+        "%s was written but only %lld of the %ld replicas min_replicas asks for acknowledged it within "
+        "min_replicas_timeout %gs (twice, the master found again in between): it is not counted as "
+        "stored, since a failover now could lose it",
+        what, acked, (long) op->min_replicas, (double) op->min_replicas_ms / 1000.0);
+out:
+    for (i = 0; i < n; i++) {
+        wx_argv_free(&cmds[i]);
+    }
+    wx_argv_free(&wait);
+    return rc;
+}
+
 redisReply *wx_op_redis1(wx_cache_obj_t *c, wx_argv_t *cmd)
 {
     redisReply *r = wx_store_command(c, cmd);

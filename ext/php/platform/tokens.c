@@ -151,12 +151,16 @@ zend_result wx_op_set_refresh_token(wx_op_t *op, wx_cache_obj_t *c, zend_string 
     zend_result rc = FAILURE;
 
     if (bytes) {
+        /* no expiry; durable when min_replicas asks for it */
         wx_op_argv_init(cmds, 3);
-        wx_argv_add_cstr(&cmds[0], "SET"); wx_argv_add_zstr(&cmds[0], key); wx_argv_add_zstr(&cmds[0], bytes);  /* no expiry */
+        wx_argv_add_cstr(&cmds[0], "SET"); wx_argv_add_zstr(&cmds[0], key); wx_argv_add_zstr(&cmds[0], bytes);
+        wx_argv_expect(&cmds[0], WX_EXPECT_OK, 0);
         /* registered; expiry unknown (0) until the keeper or a refresh looks */
         wx_op_registry_cmd_add(op, c, &cmds[1], authorizer, 0, false);
         wx_op_missing_cmd(op, c, &cmds[2], authorizer, false);
-        if ((rc = wx_op_redis(c, cmds, 3, replies)) == SUCCESS) {
+        char what[WX_KEYS_APPID_MAX + 48];
+        snprintf(what, sizeof(what), "the refresh token of authorizer \"%s\"", ZSTR_VAL(authorizer));
+        if ((rc = wx_op_redis_durable(op, c, cmds, 3, 0, replies, what)) == SUCCESS) {
             wx_op_free_replies(replies, 3);
         }
         zend_string_release(bytes);
@@ -194,6 +198,7 @@ zend_result wx_op_store_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *
     zend_string *v_token = wx_op_encode_str(token, tkey);
     wx_argv_t cmds[4];
     redisReply *replies[4];
+    char what[WX_KEYS_APPID_MAX + 48];
     size_t n = 0;
     zend_result rc = FAILURE;
 
@@ -216,7 +221,10 @@ zend_result wx_op_store_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *
     /* the registry: the keeper refreshes it before this expiry */
     wx_op_registry_cmd_add(op, c, &cmds[n++], authorizer, wx_op_registry_score(ttl), false);
     wx_op_missing_cmd(op, c, &cmds[n++], authorizer, false);
-    if (wx_op_redis(c, cmds, n, replies) == SUCCESS) {
+    /* the refresh token (when written) goes first and must be durable */
+    snprintf(what, sizeof(what), "the refresh token of authorizer \"%s\"", ZSTR_VAL(authorizer));
+    if ((n == 4 ? wx_op_redis_durable(op, c, cmds, n, 0, replies, what)
+                : wx_op_redis(c, cmds, n, replies)) == SUCCESS) {
         wx_op_free_replies(replies, n);
         rc = SUCCESS;
     }
