@@ -61,7 +61,7 @@ if test "$PHP_WXREDIS" != "no"; then
   WXREDIS_GLUE="ext/wxredis.c ext/php/bridge.c ext/php/exceptions.c ext/php/pool.c ext/php/codec.c ext/php/format.c ext/php/log.c"
   WXREDIS_CACHE="ext/php/cache/cache.c ext/php/cache/args.c ext/php/cache/options.c ext/php/cache/items.c ext/php/cache/clear.c ext/php/cache/raw.c ext/php/cache/store.c ext/php/cache/log.c"
   WXREDIS_CRYPT="ext/php/crypt/message_crypt.c"
-  WXREDIS_PLATFORM="ext/php/http.c ext/php/platform/platform.c ext/php/platform/config.c ext/php/platform/api.c ext/php/platform/flight.c ext/php/platform/tickets.c ext/php/platform/tokens.c ext/php/platform/callback.c ext/php/platform/authorize.c ext/php/platform/keys.c ext/php/platform/store.c ext/php/platform/log.c ext/php/platform/fleet.c ext/php/platform/health.c"
+  WXREDIS_PLATFORM="ext/php/http.c ext/php/platform/platform.c ext/php/platform/config.c ext/php/platform/api.c ext/php/platform/flight.c ext/php/platform/tickets.c ext/php/platform/tokens.c ext/php/platform/callback.c ext/php/platform/authorize.c ext/php/platform/keys.c ext/php/platform/store.c ext/php/platform/registry.c ext/php/platform/recover.c ext/php/platform/keeper.c ext/php/platform/quota.c ext/php/platform/log.c ext/php/platform/fleet.c ext/php/platform/health.c"
 
   PHP_NEW_EXTENSION(wxredis, $WXREDIS_GLUE $WXREDIS_CACHE $WXREDIS_CRYPT $WXREDIS_PLATFORM $WXREDIS_CORE, $ext_shared,, -DZEND_ENABLE_STATIC_TSRMLS_CACHE=1 -I@ext_srcdir@/ext)
   PHP_ADD_BUILD_DIR($ext_builddir/ext)

@@ -468,7 +468,9 @@ abstract class OpenPlatformBase
      * $config: app_id, secret, token, aes_key (required); previous_aes_key,
      * api_base (default https://api.weixin.qq.com), http_timeout (5.0 s, for
      * each WeChat call as a whole), refresh_margin (300 s), lock_timeout
-     * (10.0 s). Anything else, missing
+     * (10.0 s), keeper_rate (5 refreshes per second across the fleet, for
+     * refreshDue() and recoverRefreshTokens()), clear_quota_interval
+     * (86400 s between two clearQuota() resets across the fleet). Anything else, missing
      * or ill-typed throws WxRedis\InvalidArgumentException naming the key
      * (code ERROR_CONFIG).
      *
@@ -622,6 +624,50 @@ abstract class OpenPlatformBase
      * @throws CacheException Redis failed: cannot connect (ERROR_CONNECT), AUTH/SELECT refused (ERROR_AUTH, ERROR_SELECT), timeout or reset (ERROR_IO), bad or error reply (ERROR_PROTOCOL, ERROR_REPLY)
      */
     public function health(): array {}
+
+    /**
+     * The token keeper's pass: refresh the authorizer tokens that expire
+     * within refresh_margin, soonest first (the registry of authorizers
+     * sorted by token expiry), at most $limit of them, each under the usual
+     * refresh lock (a request refreshing the same token at the same moment
+     * makes it one refresh) and each after a slot of keeper_rate per second
+     * shared by every server. Returns refreshed, skipped_fresh and
+     * skipped_busy (app ids), failed (app id => errcode, message), due (how
+     * many are still due), next_due (unix time the next token enters the
+     * margin, null when none is known), authorizers, interrupted (a signal
+     * stopped the pass), seconds.
+     *
+     * @return array{refreshed: list<string>, skipped_fresh: list<string>, skipped_busy: list<string>, failed: array<string, array{errcode: int, message: string}>, next_due: ?int, due: int, authorizers: int, interrupted: bool, seconds: float}
+     */
+    public function refreshDue(int $limit = 100): array {}
+
+    /**
+     * Ask WeChat for every authorizer's refresh token (api_get_authorizer_list,
+     * pages of 500; api_get_authorizer_info for an entry without one) and
+     * store each compare-and-set: written only where the stored one is
+     * missing or is still the one read before the call, so one stored
+     * meanwhile (newer) stays. One run at a time across all servers (busy
+     * true: another one is running, nothing done). Returns recovered (app ids
+     * written), unchanged (count), kept (app ids whose stored token changed
+     * during the run), failed (app id => why), total (WeChat's total_count),
+     * pages, calls (WeChat calls), seconds, busy, interrupted.
+     *
+     * @return array{recovered: list<string>, unchanged: int, kept: list<string>, failed: array<string, string>, total: int, pages: int, calls: int, seconds: float, busy: bool, interrupted: bool}
+     */
+    public function recoverRefreshTokens(): array {}
+
+    /**
+     * Reset the platform's daily API quota after 45009
+     * (component/clear_quota/v2, with the AppSecret). At most once per
+     * clear_quota_interval across all servers: a refused call returns
+     * cleared false and says when the next is allowed. Returns cleared,
+     * last_cleared_at, next_allowed_at (unix times), message. Throws
+     * ApiException when WeChat refuses (48006: this month's resets are used
+     * up).
+     *
+     * @return array{cleared: bool, last_cleared_at: int, next_allowed_at: int, message: string}
+     */
+    public function clearQuota(): array {}
 }
 
 /**

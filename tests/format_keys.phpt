@@ -60,12 +60,16 @@ push_ticket_requested  wxredis     wxredis    w     fixed      600    int    sam
 component_lock         wxredis     wxredis    w     lock       1      lock   same row split ["wxcomp",null,null] in prefix
 authorizer_lock        wxredis     wxredis    w     lock       1      lock   same row split ["wxcomp","wxauth",null] in prefix
 authorizer_token_current wxredis     wxredis    w     expires_in 500    string same row split ["wxcomp","wxauth",null] in prefix
-authorizer_registry    wxredis     wxredis    r     none       NULL   zset   same row split ["wxcomp",null,null] in prefix
-refresh_missing        wxredis     wxredis    r     none       NULL   set    same row split ["wxcomp",null,null] in prefix
+authorizer_registry    wxredis     wxredis    w     none       NULL   zset   same row split ["wxcomp",null,null] in prefix
+refresh_missing        wxredis     wxredis    w     none       NULL   set    same row split ["wxcomp",null,null] in prefix
 ticket_push            wxredis     wxredis    w     fixed      2592000 array  same row split ["wxcomp",null,null] in prefix
 last_refresh_error     wxredis     wxredis    w     fixed      604800 array  same row split ["wxcomp",null,null] in prefix
 wechat_calls           wxredis     wxredis    w     fixed      4200   hash   same row split ["wxcomp",null,null] in prefix
 fleet                  wxredis     wxredis    w     fixed      2592000 hash   same row split ["wxcomp",null,null] in prefix
+recover_lock           wxredis     wxredis    w     lock       1      lock   same row split ["wxcomp","wxauth",null] in prefix
+recover_all_lock       wxredis     wxredis    w     fixed      60     string same row split ["wxcomp",null,null] in prefix
+keeper_pace            wxredis     wxredis    w     fixed      60     int    same row split ["wxcomp",null,null] in prefix
+clear_quota            wxredis     wxredis    w     fixed      86400  int    same row split ["wxcomp",null,null] in prefix
 ticket                 easywechat4 easywechat r     fixed      3600   string same row split ["wxcomp",null,null] in prefix
 token_4x               easywechat4 easywechat r     expires_in 500    array  same row split [null,null,"md5"] in prefix
 -- prefix rules

@@ -24,4 +24,4 @@ if ($block === null) {
 ?>
 --EXPECT--
 -- the README's key table is the extension's
-same, 17 keys
+same, 21 keys

@@ -102,7 +102,7 @@ WxRedis\ApiException(61004) errcode 61004 api /cgi-bin/component/api_component_t
   errmsg: access clientip is not registered requestIP: 127.0.0.1 rid: {rid}
 -- daily quota (45009)
 WxRedis\ApiException(45009) errcode 45009 api /cgi-bin/component/api_component_token
-  WeChat api_component_token failed: errcode 45009, errmsg "reach max api daily quota limit rid: {rid}". Hint: this API's daily quota is used up; it resets at midnight Beijing time. Refreshes here are single-flight, so look for other programs refreshing tokens of the same app id
+  WeChat api_component_token failed: errcode 45009, errmsg "reach max api daily quota limit rid: {rid}". Hint: this API's daily quota is used up; it resets at midnight Beijing time. Refreshes here are single-flight, so look for other programs refreshing tokens of the same app id. OpenPlatform::clearQuota() resets the platform's quota now (component/clear_quota/v2, a few times a month; at most once per clear_quota_interval across the fleet)
   errmsg: reach max api daily quota limit rid: {rid}
 -- system busy (-1)
 WxRedis\ApiException(-1) errcode -1 api /cgi-bin/component/api_component_token
@@ -126,7 +126,7 @@ bool(true)
 int(7100)
 -- the authorizer side: 61023 keeps the refresh token
 WxRedis\ApiException(61023) errcode 61023 api /cgi-bin/component/api_authorizer_token
-  WeChat api_authorizer_token failed: errcode 61023, errmsg "refresh_token is invalid rid: {rid}". Hint: the authorizer_refresh_token is no longer valid: the account must authorize the platform again (the stored refresh token was kept)
+  WeChat api_authorizer_token failed: errcode 61023, errmsg "refresh_token is invalid rid: {rid}". Hint: the authorizer_refresh_token is no longer valid and WeChat's api_get_authorizer_info gave no other one: the account must authorize the platform again (the stored refresh token was kept)
   errmsg: refresh_token is invalid rid: {rid}
 bool(true)
 -- 45009 on the authorizer refresh while its token is still valid: served
@@ -135,4 +135,4 @@ bool(true)
 bool(true)
 bool(true)
 -- the authorizer never authorized
-WxRedis\InvalidArgumentException(40): No authorizer_refresh_token is stored for authorizer "wxnobody" of component "wx0000000000component" (key "wxredis:authorizer_refresh_token:wx0000000000component:wxnobody"): it is stored when the account authorizes the platform (handleCallback() or handleAuthorization()) and removed when it revokes; import one with setAuthorizerRefreshToken()
+WxRedis\InvalidArgumentException(40): No authorizer_refresh_token is stored for authorizer "wxnobody" of component "wx0000000000component" (key "wxredis:authorizer_refresh_token:wx0000000000component:wxnobody"), and WeChat did not give it back (WeChat api_get_authorizer_info failed: errcode 61003, errmsg "component is not authorized by this account hint: [authorizer wxnobody has not authorized this component] rid: {rid}". Hint: the account has not authorized this platform, or has revoked the authorization): it is stored when the account authorizes the platform (handleCallback() or handleAuthorization()) and removed when it revokes; import one with setAuthorizerRefreshToken()

@@ -85,7 +85,7 @@ missing app_id: WxRedis\InvalidArgumentException(32): config "app_id" is require
 missing secret: WxRedis\InvalidArgumentException(32): config "secret" is required
 missing token: WxRedis\InvalidArgumentException(32): config "token" is required
 missing aes_key: WxRedis\InvalidArgumentException(32): config "aes_key" is required
-unknown key: WxRedis\InvalidArgumentException(32): unknown config key "appid" (known: app_id, secret, token, aes_key, previous_aes_key, api_base, http_timeout, refresh_margin, lock_timeout, min_replicas, min_replicas_timeout)
+unknown key: WxRedis\InvalidArgumentException(32): unknown config key "appid" (known: app_id, secret, token, aes_key, previous_aes_key, api_base, http_timeout, refresh_margin, lock_timeout, min_replicas, min_replicas_timeout, keeper_rate, clear_quota_interval)
 list: WxRedis\InvalidArgumentException(32): config must be an array keyed by name (app_id, secret, token, aes_key, ...)
 int secret: WxRedis\InvalidArgumentException(32): config "secret" must be a non-empty string without NUL bytes, int given
 empty token: WxRedis\InvalidArgumentException(32): config "token" must be a non-empty string without NUL bytes, an invalid string given

@@ -122,6 +122,10 @@ sort($keys);
 foreach ($keys as $k) {
     // wxredis's own fleet records (health(): tests/platform_health.phpt) are not EasyWeChat's business
     if (in_array(WxRedis\Format::describeKey($k, $pre)['role'] ?? null, ['ticket_push', 'wechat_calls', 'fleet', 'last_refresh_error'], true)) continue;
+    if (($type = $raw->type($k)) !== 'string') {     // wxredis's registry: a sorted set EasyWeChat never reads
+        printf("%s  a %s of %d\n", str_replace($pre, '{prefix}', $k), $type, $raw->zcard($k));
+        continue;
+    }
     $v = $raw->get($k);
     printf("%s  %s  ttl %s\n", str_replace([$pre, md5($refresh)], ['{prefix}', '{md5}'], $k),
         preg_replace('/^s:(\d+):".*";$/s', 's:$1:"..."', $v), ($ttl = $raw->ttl($k)) > 10000 ? '~' . round($ttl, -2) : wx_platform_ttl($ttl, $ttl > 7000 ? 7100 : 6700));
@@ -164,6 +168,7 @@ int(0)
 {prefix}open_platform.component_access_token.wx0000000000component  s:133:"..."  ttl 7100
 {prefix}open_platform.verify_ticket.wx0000000000component  s:95:"..."  ttl ~41400
 {prefix}wxredis.authorizer_access_token.wx0000000000component.wxauthorizer0003  s:133:"..."  ttl 6700
+{prefix}wxredis.authorizers.wx0000000000component  a zset of 1
 {prefix}wxredis.verify_ticket_stored_at.wx0000000000component  i:%d;  ttl ~2592000
 bool(true)
 bool(true)

@@ -63,6 +63,24 @@ $raw->del($pre . "open-platform.authorizer_access_token.$auth." . md5($refresh),
 $holdLock('/cgi-bin/component/api_authorizer_token', wx_platform_lock_key($auth),
     '(new WxRedis\OpenPlatform($platformConfig, wx_test_cache()))->getAuthorizerAccessToken("' . $auth . '");');
 $snapshot();
+// issue 12's keys: the registry (above), an authorizer WeChat cannot give a refresh token for
+try { $p->getAuthorizerAccessToken("wxnone$auth"); } catch (WxRedis\InvalidArgumentException) {}
+$raw->zrem($pre . 'wxredis.authorizers.' . WX_PLATFORM_APPID, "wxnone$auth");
+$raw->del($pre . 'wxredis.lock.authorizer_refresh_token.' . WX_PLATFORM_APPID . ".wxnone$auth");   // its 1 s error hold
+// the keeper's pace, and clearQuota()'s interval
+$raw->del($pre . "open-platform.authorizer_access_token.$auth." . md5($p->getAuthorizerRefreshToken($auth)), wx_platform_current_key($auth));
+$raw->zadd($pre . 'wxredis.authorizers.' . WX_PLATFORM_APPID, '0', $auth);
+$p->refreshDue();
+$p->clearQuota();
+$snapshot();
+// a recovery held up by WeChat: one authorizer's, then the bulk one
+$raw->del('wxredis:authorizer_refresh_token:' . WX_PLATFORM_APPID . ":$auth", wx_platform_current_key($auth));
+$holdLock('/cgi-bin/component/api_get_authorizer_info',
+    $pre . 'wxredis.lock.authorizer_refresh_token.' . WX_PLATFORM_APPID . ".$auth",
+    '(new WxRedis\OpenPlatform($platformConfig, wx_test_cache()))->getAuthorizerAccessToken("' . $auth . '");');
+$holdLock('/cgi-bin/component/api_get_authorizer_list', $pre . 'wxredis.lock.recover_refresh_tokens.' . WX_PLATFORM_APPID,
+    '(new WxRedis\OpenPlatform($platformConfig, wx_test_cache()))->recoverRefreshTokens();');
+$snapshot();
 
 $order = array_flip(array_unique(array_column(WxRedis\Format::keys(), 'role')));
 uasort($seen, fn ($a, $b) => [$order[$a['role']] ?? 99, $a['line']] <=> [$order[$b['role']] ?? 99, $b['line']]);
@@ -71,7 +89,7 @@ $written = array_unique(array_column(array_filter(WxRedis\Format::keys(), fn ($r
 $roles = array_unique(array_column($seen, 'role'));
 echo "roles the table says wxredis writes: ", count($written), ", seen: ", count(array_intersect($written, $roles)),
     ", seen outside the table: ", count(array_diff($roles, $written)), "\n";
-$raw->del('wxredis:authorizer_refresh_token:' . WX_PLATFORM_APPID . ":$auth");
+$raw->del('wxredis:authorizer_refresh_token:' . WX_PLATFORM_APPID . ":$auth", 'wxredis:authorizer_refresh_token:' . WX_PLATFORM_APPID . ":wxnone$auth");
 wx_emu_stop($emu);
 ?>
 --EXPECT--
@@ -84,8 +102,14 @@ push_ticket_requested  {prefix}wxredis.push_ticket_requested.wx0000000000compone
 component_lock         {prefix}wxredis.lock.component_access_token.wx0000000000component  component=wx0000000000component authorizer=-  lock ttl as the table says
 authorizer_lock        {prefix}wxredis.lock.authorizer_access_token.wx0000000000component.{authorizer}  component=wx0000000000component authorizer={authorizer}  lock ttl as the table says
 authorizer_token_current {prefix}wxredis.authorizer_access_token.wx0000000000component.{authorizer}  component=wx0000000000component authorizer={authorizer}  expires_in ttl as the table says
+authorizer_registry    {prefix}wxredis.authorizers.wx0000000000component  component=wx0000000000component authorizer=-  none ttl as the table says
+refresh_missing        {prefix}wxredis.refresh_missing.wx0000000000component  component=wx0000000000component authorizer=-  none ttl as the table says
 ticket_push            {prefix}wxredis.verify_ticket_push.wx0000000000component  component=wx0000000000component authorizer=-  fixed ttl as the table says
 last_refresh_error     {prefix}wxredis.last_refresh_error.wx0000000000component  component=wx0000000000component authorizer=-  fixed ttl as the table says
 wechat_calls           {prefix}wxredis.calls.wx0000000000component.{bucket}  component=wx0000000000component authorizer=-  fixed ttl as the table says
 fleet                  {prefix}wxredis.fleet.wx0000000000component  component=wx0000000000component authorizer=-  fixed ttl as the table says
-roles the table says wxredis writes: 13, seen: 13, seen outside the table: 0
+recover_lock           {prefix}wxredis.lock.authorizer_refresh_token.wx0000000000component.{authorizer}  component=wx0000000000component authorizer={authorizer}  lock ttl as the table says
+recover_all_lock       {prefix}wxredis.lock.recover_refresh_tokens.wx0000000000component  component=wx0000000000component authorizer=-  fixed ttl as the table says
+keeper_pace            {prefix}wxredis.keeper_pace.wx0000000000component  component=wx0000000000component authorizer=-  fixed ttl as the table says
+clear_quota            {prefix}wxredis.clear_quota.wx0000000000component  component=wx0000000000component authorizer=-  fixed ttl as the table says
+roles the table says wxredis writes: 19, seen: 19, seen outside the table: 0

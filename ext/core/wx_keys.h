@@ -40,6 +40,10 @@ typedef enum {
     WX_KEY_LAST_ERROR,          /* the last failed token refresh */
     WX_KEY_CALLS,               /* HASH: WeChat calls of a 10-minute bucket, "api errcode" -> count */
     WX_KEY_FLEET,               /* HASH: hostname -> the server's fingerprint (JSON) */
+    WX_KEY_RECOVER_LOCK,        /* one authorizer's refresh-token recovery (api_get_authorizer_info) */
+    WX_KEY_RECOVER_ALL_LOCK,    /* recoverRefreshTokens(): one bulk recovery at a time */
+    WX_KEY_KEEPER_PACE,         /* refreshDue(): the next free slot of the fleet-wide keeper_rate */
+    WX_KEY_CLEAR_QUOTA,         /* clearQuota(): set while the interval since the last reset runs */
     WX_KEY_EW4_VERIFY_TICKET,   /* EasyWeChat 4.x/5.x: recognised, never written by wxredis */
     WX_KEY_EW4_ACCESS_TOKEN,
     WX_KEY_COUNT

@@ -62,6 +62,46 @@ extern "C" {
     "if redis.call('pttl', KEYS[1]) > tonumber(ARGV[2]) + 1000 then return 0 end " \
     "redis.call('set', KEYS[1], ARGV[1], 'px', ARGV[2]) return 1"
 
+/* KEYS[1], ARGV[1] expected bytes ('' = the key must be missing), ARGV[2]
+ * new value: SET (no expiry) when the key still holds what was read
+ * before a WeChat call, so a value written meanwhile (a re-authorization:
+ * newer) is never overwritten; returns 1 when written, else 0. Refresh
+ * tokens (recovery); encoded values are never empty. */
+#define WX_LOCK_LUA_SET_IF_UNCHANGED \
+    "local v = redis.call('get', KEYS[1]) " \
+    "if ARGV[1] == '' then if v then return 0 end elseif v ~= ARGV[1] then return 0 end " \
+    "redis.call('set', KEYS[1], ARGV[2]) return 1"
+
+/* KEYS[1] lock, ARGV[1] owner, ARGV[2] ms: extend our own lock (a long
+ * job renews it as it goes); returns 1 when it still was ours, else 0. */
+#define WX_LOCK_LUA_RENEW \
+    "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0"
+
+/* KEYS[1] pace key, ARGV[1] ms between two calls, ARGV[2] ms the key
+ * outlives its last slot: reserve the next free slot of a fleet-wide rate
+ * on Redis's clock (one clock for every server) and return how many ms
+ * from now it starts (0: at once). The value is the slot in the cache's
+ * format of an int. */
+#define WX_LOCK_LUA_PACE \
+    "if redis.replicate_commands then redis.replicate_commands() end " \
+    "local t = redis.call('time') " \
+    "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) " \
+    "local v = redis.call('get', KEYS[1]) " \
+    "local slot = v and tonumber(string.match(v, '^i:(%d+);$')) or 0 " \
+    "if slot < now then slot = now end " \
+    "local step = tonumber(ARGV[1]) " \
+    "redis.call('set', KEYS[1], 'i:' .. string.format('%d', slot + step) .. ';', 'px', slot + step - now + tonumber(ARGV[2])) " \
+    "return slot - now"
+
+/* KEYS[1] registry (sorted set), ARGV[1] member, ARGV[2] the score read,
+ * ARGV[3] new score: move the member to the new score only if it still has
+ * the one read, so that of several keepers that read the same due entry
+ * exactly one takes it (for a lease: the new score is a little ahead);
+ * returns 1 when taken, else 0. */
+#define WX_LOCK_LUA_CLAIM \
+    "local s = redis.call('zscore', KEYS[1], ARGV[1]) " \
+    "if s and tonumber(s) == tonumber(ARGV[2]) then redis.call('zadd', KEYS[1], ARGV[3], ARGV[1]) return 1 end return 0"
+
 #define WX_LOCK_OWNER_BYTES 16
 #define WX_LOCK_OWNER_HEX   (2 * WX_LOCK_OWNER_BYTES)
 

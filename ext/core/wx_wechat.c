@@ -52,6 +52,9 @@ static const struct {
     [WX_WECHAT_API_QUERY_AUTH]       = { "/cgi-bin/component/api_query_auth", 1 },
     [WX_WECHAT_API_AUTHORIZER_TOKEN] = { "/cgi-bin/component/api_authorizer_token", 1 },
     [WX_WECHAT_API_START_PUSH]       = { "/cgi-bin/component/api_start_push_ticket", 0 },
+    [WX_WECHAT_API_AUTHORIZER_INFO]  = { "/cgi-bin/component/api_get_authorizer_info", 1 },
+    [WX_WECHAT_API_AUTHORIZER_LIST]  = { "/cgi-bin/component/api_get_authorizer_list", 1 },
+    [WX_WECHAT_API_CLEAR_QUOTA]      = { "/cgi-bin/component/clear_quota/v2", 0 },
 };
 
 const char *wx_wechat_api_path(wx_wechat_api_t api)
@@ -61,13 +64,15 @@ const char *wx_wechat_api_path(wx_wechat_api_t api)
 
 const char *wx_wechat_api_name(wx_wechat_api_t api)
 {
-    const char *path = wx_wechat_api_path(api), *p, *last = path;
+    const char *path = wx_wechat_api_path(api), *p, *last = path, *before = path;
     for (p = path; *p; p++) {
         if (*p == '/') {
+            before = last;
             last = p + 1;
         }
     }
-    return last;
+    /* a version alone names nothing: "clear_quota/v2" */
+    return last[0] == 'v' && last[1] >= '0' && last[1] <= '9' ? before : last;
 }
 
 int wx_wechat_api_needs_token(wx_wechat_api_t api)
@@ -119,7 +124,9 @@ static const struct {
       WX_WECHAT_HINT_REJECTED },
     { 45009, WX_WECHAT_ERR_QUOTA,
       "this API's daily quota is used up; it resets at midnight Beijing time. Refreshes here are single-flight, "
-      "so look for other programs refreshing tokens of the same app id" },
+      "so look for other programs refreshing tokens of the same app id. OpenPlatform::clearQuota() resets the "
+      "platform's quota now (component/clear_quota/v2, a few times a month; at most once per "
+      "clear_quota_interval across the fleet)" },
     { 61003, WX_WECHAT_ERR_AUTHORIZATION,
       "the account has not authorized this platform, or has revoked the authorization" },
     { 61004, WX_WECHAT_ERR_CONFIG,
@@ -133,8 +140,8 @@ static const struct {
       "another platform's): WeChat pushes a new one every 10 minutes to the authorization-event URL, "
       "and those pushes must reach handleCallback()" },
     { 61023, WX_WECHAT_ERR_AUTHORIZATION,
-      "the authorizer_refresh_token is no longer valid: the account must authorize the platform again "
-      "(the stored refresh token was kept)" },
+      "the authorizer_refresh_token is no longer valid and WeChat's api_get_authorizer_info gave no other one: "
+      "the account must authorize the platform again (the stored refresh token was kept)" },
 };
 
 #define WX_WECHAT_NCODES (sizeof(wx_wechat_errcodes) / sizeof(wx_wechat_errcodes[0]))

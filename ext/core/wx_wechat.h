@@ -46,6 +46,20 @@ extern "C" {
  * each calling WeChat again at once. */
 #define WX_WECHAT_ERROR_BACKOFF_MS      1000
 
+/* recoverRefreshTokens() holds its lock this long, renewed every page. */
+#define WX_WECHAT_RECOVER_LOCK_TTL      60
+/* api_get_authorizer_list pages: WeChat serves at most 500 a call. */
+#define WX_WECHAT_AUTHORIZER_LIST_MAX   500
+/* The keeper's pace key outlives the slots it hands out by this much. */
+#define WX_WECHAT_KEEPER_PACE_TTL       60
+/* keeper_rate: refreshes per second across the fleet (default, bounds). */
+#define WX_WECHAT_KEEPER_RATE_DEFAULT   5.0
+#define WX_WECHAT_KEEPER_RATE_MAX       1000.0
+/* clearQuota(): at most once per this many seconds across the fleet by
+ * default (WeChat allows a few resets a month: 10 for platforms). */
+#define WX_WECHAT_CLEAR_QUOTA_INTERVAL  86400
+#define WX_WECHAT_CLEAR_QUOTA_MAX_INTERVAL (31L * 86400)
+
 /* The TTL to store a token with: expires_in (the default when <= 0)
  * minus cut, at least 1 s. */
 long wx_wechat_token_ttl(long expires_in, long cut);
@@ -81,6 +95,9 @@ typedef enum {
     WX_WECHAT_API_QUERY_AUTH,           /* api_query_auth */
     WX_WECHAT_API_AUTHORIZER_TOKEN,     /* api_authorizer_token */
     WX_WECHAT_API_START_PUSH,           /* api_start_push_ticket */
+    WX_WECHAT_API_AUTHORIZER_INFO,      /* api_get_authorizer_info */
+    WX_WECHAT_API_AUTHORIZER_LIST,      /* api_get_authorizer_list */
+    WX_WECHAT_API_CLEAR_QUOTA,          /* component/clear_quota/v2: AppSecret, no token */
     WX_WECHAT_API_COUNT
 } wx_wechat_api_t;
 
@@ -118,6 +135,9 @@ typedef enum {
 } wx_wechat_errclass_t;
 
 wx_wechat_errclass_t wx_wechat_errclass(long errcode);
+
+/* api_authorizer_token: the refresh token is not (any more) the current one */
+#define WX_WECHAT_ERRCODE_REFRESH_INVALID 61023
 
 /* A sentence telling what to do about errcode, or NULL when we have none. */
 const char *wx_wechat_hint(long errcode);

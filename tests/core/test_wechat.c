@@ -45,6 +45,12 @@ static void check_apis(void)
              "token and push calls go without a token");
     WX_CHECK(wx_wechat_api_needs_token(WX_WECHAT_API_QUERY_AUTH) && wx_wechat_api_needs_token(WX_WECHAT_API_AUTHORIZER_TOKEN),
              "the others carry the component token");
+    WX_CHECK(strcmp(wx_wechat_api_name(WX_WECHAT_API_CLEAR_QUOTA), "clear_quota/v2") == 0
+             && !wx_wechat_api_needs_token(WX_WECHAT_API_CLEAR_QUOTA), "clear_quota/v2: named with its version, no token");
+    WX_CHECK(strcmp(wx_wechat_api_name(WX_WECHAT_API_AUTHORIZER_LIST), "api_get_authorizer_list") == 0
+             && wx_wechat_api_needs_token(WX_WECHAT_API_AUTHORIZER_INFO), "authorizer list and info");
+    WX_CHECK(wx_wechat_errclass(WX_WECHAT_ERRCODE_REFRESH_INVALID) == WX_WECHAT_ERR_AUTHORIZATION
+             && strstr(wx_wechat_hint(45009), "clearQuota()") != NULL, "61023 asks for authorization; 45009 names clearQuota()");
     WX_CHECK(strcmp(wx_wechat_api_path(WX_WECHAT_API_COUNT), "") == 0 && strcmp(wx_wechat_api_name(WX_WECHAT_API_COUNT), "") == 0,
              "out of range: empty, not a crash");
 }

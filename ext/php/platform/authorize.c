@@ -117,26 +117,33 @@ zend_result wx_op_forget_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string 
 {
     zend_string *rkey = wx_op_key(op, c, WX_KEY_REFRESH_TOKEN, authorizer, NULL), *tkey = NULL, *refresh = NULL;
     zend_string *hot = wx_op_key(op, c, WX_KEY_AUTHORIZER_CURRENT, authorizer, NULL);
-    wx_argv_t cmds[2];
-    redisReply *replies[2];
+    wx_argv_t cmds[5];
+    redisReply *replies[5];
     zend_result rc = FAILURE;
 
     if (wx_op_get_string(c, rkey, &refresh) == FAILURE) {
         /* bytes that are not ours: delete the key anyway */
         zend_clear_exception();
     }
-    wx_op_argv_init(cmds, 2);
+    /* one key per command: the refresh token lives outside the prefix,
+     * so on a cluster the keys need not share a slot */
+    wx_op_argv_init(cmds, 5);
     wx_argv_add_cstr(&cmds[0], "DEL");
     wx_argv_add_zstr(&cmds[0], rkey);
+    wx_argv_add_cstr(&cmds[1], "DEL");
     if (refresh) {
         tkey = wx_op_key(op, c, WX_KEY_AUTHORIZER_TOKEN, authorizer, refresh);
-        wx_argv_add_zstr(&cmds[0], tkey);
+        wx_argv_add_zstr(&cmds[1], tkey);
+    } else {
+        wx_argv_add_zstr(&cmds[1], rkey);
     }
-    /* the current token key too, as a command of its own (another slot) */
-    wx_argv_add_cstr(&cmds[1], "DEL");
-    wx_argv_add_zstr(&cmds[1], hot);
-    if (wx_op_redis(c, cmds, 2, replies) == SUCCESS) {
-        wx_op_free_replies(replies, 2);
+    wx_argv_add_cstr(&cmds[2], "DEL");
+    wx_argv_add_zstr(&cmds[2], hot);
+    /* no longer an authorizer of ours: out of the registry */
+    wx_op_registry_cmd_rem(op, c, &cmds[3], authorizer);
+    wx_op_missing_cmd(op, c, &cmds[4], authorizer, false);
+    if (wx_op_redis(c, cmds, 5, replies) == SUCCESS) {
+        wx_op_free_replies(replies, 5);
         rc = SUCCESS;
         if (wx_op_log_on(op, c)) {
             zval ctx;

@@ -6,9 +6,12 @@
 #include "platform.h"
 #include "zend_smart_str.h"
 
+#include <math.h>
+
 typedef struct {
     zend_string *app_id, *secret, *token, *aes_key, *previous_aes_key, *api_base;
-    double       http_timeout, refresh_margin, lock_timeout, min_replicas_timeout, min_replicas;
+    double       http_timeout, refresh_margin, lock_timeout, min_replicas_timeout, min_replicas, keeper_rate,
+                 clear_quota_interval;
     bool         lock_given;
 } wx_op_config_t;
 
@@ -19,7 +22,8 @@ typedef enum {
     WX_CFG_OPT_AES_KEY,/* the same, or null / "" for none */
     WX_CFG_URL,        /* http:// or https://, no query or fragment */
     WX_CFG_SECONDS,    /* int or float within [min or (min, max] */
-    WX_CFG_COUNT       /* an int within [min, max] (kept as a double) */
+    WX_CFG_COUNT,      /* an int within [min, max] (kept as a double) */
+    WX_CFG_RATE        /* the same, per second */
 } wx_cfg_kind_t;
 
 static const struct {
@@ -40,6 +44,9 @@ static const struct {
     { "lock_timeout",     WX_CFG_SECONDS,     XtOffsetOf(wx_op_config_t, lock_timeout), 0, WX_OP_MAX_TIMEOUT, false },
     { "min_replicas",     WX_CFG_COUNT,       XtOffsetOf(wx_op_config_t, min_replicas), 0, WX_OP_MAX_MIN_REPLICAS, true },
     { "min_replicas_timeout", WX_CFG_SECONDS, XtOffsetOf(wx_op_config_t, min_replicas_timeout), 0, WX_OP_MAX_TIMEOUT, false },
+    { "keeper_rate",      WX_CFG_RATE,        XtOffsetOf(wx_op_config_t, keeper_rate), 0, WX_WECHAT_KEEPER_RATE_MAX, false },
+    { "clear_quota_interval", WX_CFG_SECONDS, XtOffsetOf(wx_op_config_t, clear_quota_interval), 1,
+      (double) WX_WECHAT_CLEAR_QUOTA_MAX_INTERVAL, true },
 };
 #define WX_OP_NCONFIG (sizeof(wx_op_config_keys) / sizeof(wx_op_config_keys[0]))
 
@@ -70,7 +77,7 @@ static zend_result wx_op_cfg_string(zval *v, const char *name, zend_string **dst
 }
 
 static zend_result wx_op_cfg_seconds(zval *v, const char *name, double min, double max, bool min_inclusive,
-                                     double *dst)
+                                     double *dst, const char *unit)
 {
     double d;
     if (Z_TYPE_P(v) == IS_LONG) {
@@ -79,13 +86,13 @@ static zend_result wx_op_cfg_seconds(zval *v, const char *name, double min, doub
         d = Z_DVAL_P(v);
     } else {
         wx_throw_invalid(WX_OP_ERR_CONFIG,
-            "config \"%s\" must be a number of seconds (int or float), %s given", name, zend_zval_type_name(v));
+            "config \"%s\" must be a number of %s (int or float), %s given", name, unit, zend_zval_type_name(v));
         return FAILURE;
     }
     if (!((min_inclusive ? d >= min : d > min) && d <= max)) {
         wx_throw_invalid(WX_OP_ERR_CONFIG,
-            "config \"%s\" must be %s %g and at most %g seconds, %g given",
-            name, min_inclusive ? "at least" : "greater than", min, max, d);
+            "config \"%s\" must be %s %g and at most %g %s, %g given",
+            name, min_inclusive ? "at least" : "greater than", min, max, unit, d);
         return FAILURE;
     }
     *dst = d;
@@ -148,11 +155,13 @@ static zend_result wx_op_cfg_entry(wx_op_config_t *cfg, size_t k, zval *v)
         *(double *) dst = (double) Z_LVAL_P(v);
         return SUCCESS;
     case WX_CFG_SECONDS:
+    case WX_CFG_RATE:
         if (dst == &cfg->lock_timeout) {
             cfg->lock_given = true;
         }
         return wx_op_cfg_seconds(v, name, wx_op_config_keys[k].min, wx_op_config_keys[k].max,
-                                 wx_op_config_keys[k].min_inclusive, dst);
+                                 wx_op_config_keys[k].min_inclusive, dst,
+                                 wx_op_config_keys[k].kind == WX_CFG_RATE ? "calls per second" : "seconds");
     case WX_CFG_OPT_AES_KEY:
         /* null or "" mean none: configuration often passes "" */
         if (Z_TYPE_P(v) == IS_NULL || (Z_TYPE_P(v) == IS_STRING && Z_STRLEN_P(v) == 0)) {
@@ -242,6 +251,8 @@ zend_result wx_op_configure(wx_op_t *op, HashTable *config, zval *cache)
     cfg.http_timeout = WX_OP_DEFAULT_HTTP_TIMEOUT;
     cfg.refresh_margin = WX_OP_DEFAULT_REFRESH_MARGIN;
     cfg.min_replicas_timeout = WX_OP_DEFAULT_MIN_REPLICAS_TIMEOUT;
+    cfg.keeper_rate = WX_OP_DEFAULT_KEEPER_RATE;
+    cfg.clear_quota_interval = WX_WECHAT_CLEAR_QUOTA_INTERVAL;
     if (wx_op_cfg_parse(&cfg, config) == FAILURE) {
         wx_op_config_free(&cfg);
         return FAILURE;
@@ -286,6 +297,9 @@ zend_result wx_op_configure(wx_op_t *op, HashTable *config, zval *cache)
     op->margin_ms = (zend_long) (cfg.refresh_margin * 1000);
     op->min_replicas = (zend_long) cfg.min_replicas;
     op->min_replicas_ms = (zend_long) (cfg.min_replicas_timeout * 1000);
+    op->keeper_rate = cfg.keeper_rate;
+    /* SET EX takes whole seconds: a fraction rounds up, never to less */
+    op->clear_quota_interval = (zend_long) ceil(cfg.clear_quota_interval);
     ZVAL_COPY(&op->cache, cache);
     wx_op_config_free(&cfg);
     return SUCCESS;

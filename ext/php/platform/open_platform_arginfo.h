@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: eb12dd3cf427fd6fe49dc48f0a17e7eea2496a45 */
+ * Stub hash: ad92401619705c214111d3f070372f0cb8fa281f */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_WxRedis_OpenPlatformBase___construct, 0, 0, 2)
 	ZEND_ARG_TYPE_INFO(0, config, IS_ARRAY, 0)
@@ -63,6 +63,14 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatformBase_health, 0, 0, IS_ARRAY, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_WxRedis_OpenPlatformBase_refreshDue, 0, 0, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, limit, IS_LONG, 0, "100")
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_WxRedis_OpenPlatformBase_recoverRefreshTokens arginfo_class_WxRedis_OpenPlatformBase_health
+
+#define arginfo_class_WxRedis_OpenPlatformBase_clearQuota arginfo_class_WxRedis_OpenPlatformBase_health
+
 
 ZEND_METHOD(WxRedis_OpenPlatformBase, __construct);
 ZEND_METHOD(WxRedis_OpenPlatformBase, handleCallback);
@@ -79,6 +87,9 @@ ZEND_METHOD(WxRedis_OpenPlatformBase, getAuthorizerRefreshToken);
 ZEND_METHOD(WxRedis_OpenPlatformBase, setAuthorizerRefreshToken);
 ZEND_METHOD(WxRedis_OpenPlatformBase, setLogger);
 ZEND_METHOD(WxRedis_OpenPlatformBase, health);
+ZEND_METHOD(WxRedis_OpenPlatformBase, refreshDue);
+ZEND_METHOD(WxRedis_OpenPlatformBase, recoverRefreshTokens);
+ZEND_METHOD(WxRedis_OpenPlatformBase, clearQuota);
 
 
 static const zend_function_entry class_WxRedis_OpenPlatformBase_methods[] = {
@@ -97,6 +108,9 @@ static const zend_function_entry class_WxRedis_OpenPlatformBase_methods[] = {
 	ZEND_ME(WxRedis_OpenPlatformBase, setAuthorizerRefreshToken, arginfo_class_WxRedis_OpenPlatformBase_setAuthorizerRefreshToken, ZEND_ACC_PUBLIC)
 	ZEND_ME(WxRedis_OpenPlatformBase, setLogger, arginfo_class_WxRedis_OpenPlatformBase_setLogger, ZEND_ACC_PUBLIC)
 	ZEND_ME(WxRedis_OpenPlatformBase, health, arginfo_class_WxRedis_OpenPlatformBase_health, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_OpenPlatformBase, refreshDue, arginfo_class_WxRedis_OpenPlatformBase_refreshDue, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_OpenPlatformBase, recoverRefreshTokens, arginfo_class_WxRedis_OpenPlatformBase_recoverRefreshTokens, ZEND_ACC_PUBLIC)
+	ZEND_ME(WxRedis_OpenPlatformBase, clearQuota, arginfo_class_WxRedis_OpenPlatformBase_clearQuota, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 

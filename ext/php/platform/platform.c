@@ -365,6 +365,50 @@ ZEND_METHOD(WxRedis_OpenPlatformBase, health)
     }
 }
 
+ZEND_METHOD(WxRedis_OpenPlatformBase, refreshDue)
+{
+    wx_cache_obj_t *c;
+    wx_op_t *op;
+    zend_long limit = 100;
+
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(limit)
+    ZEND_PARSE_PARAMETERS_END();
+    if (!(op = wx_op_this(ZEND_THIS, &c))) {
+        RETURN_THROWS();
+    }
+    if (limit < 1 || limit > 10000) {
+        zend_argument_value_error(1, "must be between 1 and 10000");
+        RETURN_THROWS();
+    }
+    if (wx_op_refresh_due(op, c, limit, return_value) == FAILURE) {
+        RETURN_THROWS();
+    }
+}
+
+ZEND_METHOD(WxRedis_OpenPlatformBase, recoverRefreshTokens)
+{
+    wx_cache_obj_t *c;
+    wx_op_t *op;
+
+    ZEND_PARSE_PARAMETERS_NONE();
+    if (!(op = wx_op_this(ZEND_THIS, &c)) || wx_op_recover_all(op, c, return_value) == FAILURE) {
+        RETURN_THROWS();
+    }
+}
+
+ZEND_METHOD(WxRedis_OpenPlatformBase, clearQuota)
+{
+    wx_cache_obj_t *c;
+    wx_op_t *op;
+
+    ZEND_PARSE_PARAMETERS_NONE();
+    if (!(op = wx_op_this(ZEND_THIS, &c)) || wx_op_clear_quota(op, c, return_value) == FAILURE) {
+        RETURN_THROWS();
+    }
+}
+
 /* -------------------------------------------------------- registration */
 
 void wx_open_platform_register(void)

@@ -12,6 +12,12 @@
  *   api.c        one WeChat call (JSON, errcode -> ApiException)
  *   keys.c       key names, from core/wx_keys.h, under the cache's prefix
  *   store.c      values and scripts over the cache's C API (php/cache/store.h)
+ *   registry.c   the authorizer registry (ZSET by token expiry) and the
+ *                set of authorizers whose refresh token is missing
+ *   recover.c    lost refresh tokens back from WeChat: one authorizer
+ *                (api_get_authorizer_info) or all (api_get_authorizer_list)
+ *   keeper.c     refreshDue(): refresh what expires soon, at keeper_rate
+ *   quota.c      clearQuota(): component/clear_quota/v2, once per interval
  *
  * Calls go down this list, never up (flight.c calls back only through the
  * token kind it is given). Failure convention (php/exceptions.h):
@@ -49,6 +55,7 @@
 #define WX_OP_DEFAULT_REFRESH_MARGIN 300.0
 #define WX_OP_MAX_TIMEOUT            600.0
 #define WX_OP_MAX_REFRESH_MARGIN     3600.0
+#define WX_OP_DEFAULT_KEEPER_RATE    WX_WECHAT_KEEPER_RATE_DEFAULT
 /* lock_timeout defaults to twice http_timeout, and at least this */
 #define WX_OP_MIN_DEFAULT_LOCK       10.0
 /* min_replicas: how many replicas must have a refresh token before its
@@ -68,6 +75,10 @@ typedef struct {
     zend_long    margin_ms;      /* refresh_margin */
     zend_long    min_replicas;   /* WAIT for this many after a refresh-token write; 0: no WAIT */
     zend_long    min_replicas_ms;/* min_replicas_timeout */
+    double       keeper_rate;    /* refreshes per second across the fleet (refreshDue) */
+    zend_long    clear_quota_interval; /* seconds between two clearQuota() resets, fleet-wide */
+    zend_long    refreshes;      /* authorizer tokens this object refreshed (keeper.c reads it) */
+    bool         pacing;         /* refreshDue() runs: authorizer refreshes wait for a keeper_rate slot */
     zval         cache;          /* the WxRedis\Cache */
     struct wx_logger *logger;    /* setLogger(); NULL: the cache's (platform/log.h) */
     zend_object  std;
@@ -86,7 +97,7 @@ static inline wx_op_t *wx_op_from_obj(zend_object *obj)
 
 /* wx_argv_init each of n builders. */
 void wx_op_argv_init(wx_argv_t *cmds, size_t n);
-/* n (<= 4) commands in one round trip; frees the builders. An error reply
+/* n (<= 6) commands in one round trip; frees the builders. An error reply
  * throws (and frees every reply); on SUCCESS the caller frees them with
  * wx_op_free_replies. */
 zend_result wx_op_redis(wx_cache_obj_t *c, wx_argv_t *cmds, size_t n, redisReply **replies);
@@ -246,6 +257,53 @@ zend_string *wx_op_pre_auth_url(wx_op_t *op, wx_cache_obj_t *c, zend_string *red
 zend_result  wx_op_query_auth(wx_op_t *op, wx_cache_obj_t *c, zend_string *code, zval *info);
 /* unauthorized: forget the refresh token and the access token it keys. */
 zend_result  wx_op_forget_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer);
+
+/* ---------------------------------------------------------- registry.c */
+
+/* The registry's commands, to put into a pipeline (cmd initialised by the
+ * caller; the key is owned by the builder). score: the access token's
+ * expiry in unix seconds, 0 when unknown. nx: do not change a known score. */
+void wx_op_registry_cmd_add(wx_op_t *op, wx_cache_obj_t *c, wx_argv_t *cmd, zend_string *authorizer,
+                            zend_long score, bool nx);
+void wx_op_registry_cmd_rem(wx_op_t *op, wx_cache_obj_t *c, wx_argv_t *cmd, zend_string *authorizer);
+/* SADD/SREM on the refresh_missing set. */
+void wx_op_missing_cmd(wx_op_t *op, wx_cache_obj_t *c, wx_argv_t *cmd, zend_string *authorizer, bool add);
+/* The score for a token stored now with ttl seconds. */
+zend_long wx_op_registry_score(zend_long ttl);
+/* Mark an authorizer's refresh token missing (SADD, ZADD NX 0). Best
+ * effort: never throws, keeps a pending exception. */
+void wx_op_registry_mark_missing(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer);
+
+/* ----------------------------------------------------------- recover.c */
+
+/* The refresh token of an authorizer that has none stored, asked of WeChat
+ * (api_get_authorizer_info) by one process across all servers and stored
+ * unless one was stored meanwhile; NULL with an exception. */
+zend_string *wx_op_recover_missing(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer);
+/* After api_authorizer_token answered 61023 for `used` (under the
+ * authorizer's lock): WeChat's current refresh token when it differs from
+ * `used` (NULL and no exception when it does not or cannot be had: the
+ * caller throws the 61023). */
+zend_string *wx_op_recover_rejected(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer, zend_string *used);
+/* recoverRefreshTokens(): fills result (an array). */
+zend_result  wx_op_recover_all(wx_op_t *op, wx_cache_obj_t *c, zval *result);
+/* Compare-and-set of a refresh token: written when the key still holds
+ * `expected` (NULL: when it is still missing); *written says so. */
+zend_result  wx_op_refresh_cas(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer, zend_string *expected,
+                               zend_string *refresh, bool *written);
+
+/* ------------------------------------------------------------ keeper.c */
+
+/* refreshDue($limit): fills result. */
+zend_result wx_op_refresh_due(wx_op_t *op, wx_cache_obj_t *c, zend_long limit, zval *result);
+/* Wait for the next fleet-wide keeper_rate slot (a WeChat call may go
+ * then). FAILURE: Redis failed (exception) or the wait was interrupted by
+ * a signal (no exception; *interrupted set). */
+zend_result wx_op_pace(wx_op_t *op, wx_cache_obj_t *c, bool *interrupted);
+
+/* ------------------------------------------------------------- quota.c */
+
+zend_result wx_op_clear_quota(wx_op_t *op, wx_cache_obj_t *c, zval *result);
 
 /* ---------------------------------------------------------- callback.c */
 

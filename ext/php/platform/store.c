@@ -26,7 +26,8 @@ void wx_op_free_replies(redisReply **replies, size_t n)
     }
 }
 
-#define WX_OP_MAX_PIPELINE 4
+/* the longest: a refresh's five single-key commands (store_authorizer) */
+#define WX_OP_MAX_PIPELINE 6
 
 zend_result wx_op_redis(wx_cache_obj_t *c, wx_argv_t *cmds, size_t n, redisReply **replies)
 {

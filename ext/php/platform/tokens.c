@@ -150,21 +150,24 @@ zend_result wx_op_set_refresh_token(wx_op_t *op, wx_cache_obj_t *c, zend_string 
     zend_string *key = wx_op_key(op, c, WX_KEY_REFRESH_TOKEN, authorizer, NULL);
     zend_string *hot = wx_op_key(op, c, WX_KEY_AUTHORIZER_CURRENT, authorizer, NULL);
     zend_string *bytes = wx_op_encode_str(refresh, key);
-    wx_argv_t cmds[2];
-    redisReply *replies[2];
+    wx_argv_t cmds[4];
+    redisReply *replies[4];
     zend_result rc = FAILURE;
 
     if (bytes) {
         char what[WX_KEYS_APPID_MAX + 48];
-        wx_op_argv_init(cmds, 2);
+        wx_op_argv_init(cmds, 4);
         /* no expiry; durable when min_replicas asks for it */
         wx_argv_add_cstr(&cmds[0], "SET"); wx_argv_add_zstr(&cmds[0], key); wx_argv_add_zstr(&cmds[0], bytes);
         wx_argv_expect(&cmds[0], WX_EXPECT_OK, 0);
         wx_argv_add_cstr(&cmds[1], "DEL"); wx_argv_add_zstr(&cmds[1], hot);
         wx_argv_expect(&cmds[1], WX_EXPECT_INTEGER, 0);
+        /* registered; expiry unknown (0) until the keeper or a refresh looks */
+        wx_op_registry_cmd_add(op, c, &cmds[2], authorizer, 0, false);
+        wx_op_missing_cmd(op, c, &cmds[3], authorizer, false);
         snprintf(what, sizeof(what), "the refresh token of authorizer \"%s\"", ZSTR_VAL(authorizer));
-        if ((rc = wx_op_redis_durable(op, c, cmds, 2, 0, replies, what)) == SUCCESS) {
-            wx_op_free_replies(replies, 2);
+        if ((rc = wx_op_redis_durable(op, c, cmds, 4, 0, replies, what)) == SUCCESS) {
+            wx_op_free_replies(replies, 4);
         }
         zend_string_release(bytes);
     }
@@ -189,15 +192,8 @@ static zend_result wx_op_authorizer_refresh_token(wx_op_t *op, wx_cache_obj_t *c
     if (wx_op_get_refresh_token(op, c, f->authorizer, &refresh) == FAILURE) {
         return FAILURE;
     }
-    if (!refresh) {
-        zend_string *key = wx_op_key(op, c, WX_KEY_REFRESH_TOKEN, f->authorizer, NULL);
-        wx_throw_invalid(WX_OP_ERR_NO_REFRESH_TOKEN,
-            "No authorizer_refresh_token is stored for authorizer \"%s\" of component \"%s\" (key \"%s\"): "
-            "it is stored when the account authorizes the platform (handleCallback() or handleAuthorization()) "
-            "and removed when it revokes; import one with setAuthorizerRefreshToken()",
-            ZSTR_VAL(f->authorizer), ZSTR_VAL(op->app_id), ZSTR_VAL(key));
-        zend_string_release(key);
-        return FAILURE;
+    if (!refresh && !(refresh = wx_op_recover_missing(op, c, f->authorizer))) {
+        return FAILURE;   /* recover.c threw ERROR_NO_REFRESH_TOKEN, saying why */
     }
     if (f->refresh_token) {
         zend_string_release(f->refresh_token);
@@ -243,15 +239,23 @@ static zend_result wx_op_authorizer_adopt(wx_op_t *op, wx_cache_obj_t *c, wx_op_
         wx_argv_t cmd;
         redisReply *r;
 
+        bool usable = pttl == -1 || pttl > op->margin_ms;
+
         if (bytes) {
             wx_argv_init(&cmd);
             wx_argv_add_cstr(&cmd, "SET"); wx_argv_add_zstr(&cmd, hot); wx_argv_add_zstr(&cmd, bytes);
             if (pttl > 0) {
                 wx_argv_add_cstr(&cmd, "PX"); wx_argv_add_long(&cmd, pttl);
             }
+            /* a due token only where the key is empty: a refresh that just
+             * ended wrote a fresh one there, which a stale copy must not
+             * replace (the waiting processes would refresh again) */
+            if (!usable) {
+                wx_argv_add_cstr(&cmd, "NX");
+            }
             if ((r = wx_op_redis1(c, &cmd)) != NULL) {
                 freeReplyObject(r);
-                *fresh = pttl == -1 || pttl > op->margin_ms;
+                *fresh = usable;
             }
             zend_string_release(bytes);
         }
@@ -273,8 +277,8 @@ zend_result wx_op_store_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *
     zend_string *v_expected = expected ? wx_op_encode_str(expected, rkey) : NULL;
     zend_string *hot = wx_op_key(op, c, WX_KEY_AUTHORIZER_CURRENT, authorizer, NULL);
     zend_string *v_token = wx_op_encode_str(token, tkey);
-    wx_argv_t cmds[3];
-    redisReply *replies[3];
+    wx_argv_t cmds[5];
+    redisReply *replies[5];
     char what[WX_KEYS_APPID_MAX + 48];
     bool wrote_refresh = !expected || !zend_string_equals(expected, refresh);
     size_t n = 0;
@@ -283,7 +287,7 @@ zend_result wx_op_store_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *
     if (!v_refresh || !v_token || (expected && !v_expected)) {
         goto out;
     }
-    wx_op_argv_init(cmds, 3);
+    wx_op_argv_init(cmds, 5);
     if (!expected) {
         wx_argv_add_cstr(&cmds[n], "SET"); wx_argv_add_zstr(&cmds[n], rkey); wx_argv_add_zstr(&cmds[n], v_refresh);
         n++;
@@ -297,15 +301,17 @@ zend_result wx_op_store_authorizer(wx_op_t *op, wx_cache_obj_t *c, zend_string *
     wx_argv_add_cstr(&cmds[n], "EX"); wx_argv_add_long(&cmds[n], ttl);
     n++;
     /* the current token key, in the same pipeline (single-key commands,
-     * as a cluster needs). Not when WeChat gave a new refresh token: its
-     * compare-and-set above may lose to a re-authorization, and then this
-     * token is not the current one; the next read copies it over from
-     * the md5-named key (wx_op_authorizer_adopt). */
-    if (!expected || zend_string_equals(expected, refresh)) {
-        wx_argv_add_cstr(&cmds[n], "SET"); wx_argv_add_zstr(&cmds[n], hot); wx_argv_add_zstr(&cmds[n], v_token);
-        wx_argv_add_cstr(&cmds[n], "EX"); wx_argv_add_long(&cmds[n], ttl);
-        n++;
-    }
+     * as a cluster needs), also when WeChat rotated the refresh token:
+     * the processes waiting on this refresh re-read this key under the
+     * lock, and a key left stale would make each refresh again. (Should
+     * the compare-and-set above lose to a re-authorization, this token is
+     * still one WeChat just issued.) */
+    wx_argv_add_cstr(&cmds[n], "SET"); wx_argv_add_zstr(&cmds[n], hot); wx_argv_add_zstr(&cmds[n], v_token);
+    wx_argv_add_cstr(&cmds[n], "EX"); wx_argv_add_long(&cmds[n], ttl);
+    n++;
+    /* the registry: the keeper refreshes it before this expiry */
+    wx_op_registry_cmd_add(op, c, &cmds[n++], authorizer, wx_op_registry_score(ttl), false);
+    wx_op_missing_cmd(op, c, &cmds[n++], authorizer, false);
     /* the refresh token (when written) goes first and must be durable */
     snprintf(what, sizeof(what), "the refresh token of authorizer \"%s\"", ZSTR_VAL(authorizer));
     if ((wrote_refresh ? wx_op_redis_durable(op, c, cmds, n, 0, replies, what)
@@ -325,41 +331,63 @@ out:
 
 static zend_string *wx_op_authorizer_refresh(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
 {
-    zend_string *token = NULL, *refresh;
-    zval body, answer, *nr;
+    zend_string *token = NULL, *refresh, *used;
+    zval body, answer, rv, *nr;
     zend_result rc;
 
     if (!f->refresh_token && wx_op_authorizer_refresh_token(op, c, f) == FAILURE) {
         return NULL;
     }
+    used = zend_string_copy(f->refresh_token);   /* the one sent to WeChat */
     wx_op_api_body(op, &body);
     add_assoc_str(&body, "authorizer_appid", zend_string_copy(f->authorizer));
-    add_assoc_str(&body, "authorizer_refresh_token", zend_string_copy(f->refresh_token));
+    add_assoc_str(&body, "authorizer_refresh_token", zend_string_copy(used));
     rc = wx_op_api_component(op, c, WX_WECHAT_API_AUTHORIZER_TOKEN, &body, &answer);
+    if (rc == FAILURE && EG(exception) && EG(exception)->ce == wx_ce_ApiException
+            && zval_get_long(zend_read_property(wx_ce_ApiException, EG(exception), ZEND_STRL("errcode"), 1, &rv))
+               == WX_WECHAT_ERRCODE_REFRESH_INVALID) {
+        /* 61023: ours is not the current one; WeChat says which is, once
+         * (recover.c stored it, compare-and-set against `used`) */
+        zend_string *current = wx_op_recover_rejected(op, c, f->authorizer, used);
+        if (current) {
+            zend_clear_exception();
+            zend_string_release(used);
+            used = current;
+            zend_string_release(f->refresh_token);
+            f->refresh_token = zend_string_copy(current);   /* what the store compares with now */
+            add_assoc_str(&body, "authorizer_refresh_token", zend_string_copy(used));
+            rc = wx_op_api_component(op, c, WX_WECHAT_API_AUTHORIZER_TOKEN, &body, &answer);
+        }
+    }
     zval_ptr_dtor(&body);
     if (rc == FAILURE) {
+        zend_string_release(used);
         return NULL;
     }
     if ((token = wx_op_field_str(&answer, "authorizer_access_token", WX_WECHAT_API_AUTHORIZER_TOKEN)) != NULL) {
         /* whatever WeChat returns replaces the stored refresh token */
         nr = zend_hash_str_find(Z_ARRVAL(answer), ZEND_STRL("authorizer_refresh_token"));
-        refresh = nr && Z_TYPE_P(nr) == IS_STRING && Z_STRLEN_P(nr) > 0 ? Z_STR_P(nr) : f->refresh_token;
+        refresh = nr && Z_TYPE_P(nr) == IS_STRING && Z_STRLEN_P(nr) > 0 ? Z_STR_P(nr) : used;
         token = zend_string_copy(token);
         if (wx_op_store_authorizer(op, c, f->authorizer, f->refresh_token, refresh, token,
                                    wx_op_field_ttl(&answer, WX_WECHAT_AUTHORIZER_TTL_CUT)) == FAILURE) {
             zend_string_release(token);
             token = NULL;
-        } else if (refresh != f->refresh_token && !zend_string_equals(refresh, f->refresh_token)
-                   && wx_op_log_on(op, c)) {
-            zval ctx;
-            array_init(&ctx);
-            add_assoc_str(&ctx, "authorizer_app_id", zend_string_copy(f->authorizer));
-            wx_log_add_fp(&ctx, "refresh_token", ZSTR_VAL(refresh), ZSTR_LEN(refresh));
-            wx_log_add_fp(&ctx, "previous", ZSTR_VAL(f->refresh_token), ZSTR_LEN(f->refresh_token));
-            wx_op_log(op, c, WX_EV_REFRESH_TOKEN_ROTATED, &ctx);
+        } else {
+            op->refreshes++;
+            if (refresh != f->refresh_token && !zend_string_equals(refresh, f->refresh_token)
+                    && wx_op_log_on(op, c)) {
+                zval ctx;
+                array_init(&ctx);
+                add_assoc_str(&ctx, "authorizer_app_id", zend_string_copy(f->authorizer));
+                wx_log_add_fp(&ctx, "refresh_token", ZSTR_VAL(refresh), ZSTR_LEN(refresh));
+                wx_log_add_fp(&ctx, "previous", ZSTR_VAL(f->refresh_token), ZSTR_LEN(f->refresh_token));
+                wx_op_log(op, c, WX_EV_REFRESH_TOKEN_ROTATED, &ctx);
+            }
         }
     }
     zval_ptr_dtor(&answer);
+    zend_string_release(used);
     return token;
 }
 
@@ -369,13 +397,18 @@ static zend_string *wx_op_authorizer_refresh(wx_op_t *op, wx_cache_obj_t *c, wx_
 static zend_result wx_op_authorizer_prepare(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f)
 {
     zend_string *token;
-    bool fresh;
+    bool fresh, interrupted;
 
     if (wx_op_authorizer_refresh_token(op, c, f) == FAILURE || wx_op_authorizer_adopt(op, c, f, &fresh) == FAILURE) {
         return FAILURE;
     }
     if (fresh) {
         return SUCCESS;
+    }
+    /* refreshDue(): the refresh waits for its keeper_rate slot (only
+     * when one is needed: a token copied over above needs none) */
+    if (op->pacing && wx_op_pace(op, c, &interrupted) == FAILURE) {
+        return FAILURE;
     }
     token = wx_op_component_token(op, c);
     if (!token) {
