@@ -205,7 +205,6 @@ static zend_result wx_op_pass_one(wx_op_t *op, wx_cache_obj_t *c, wx_op_pass_t *
     }
     zend_string_release(token);
     if (op->refreshes > before) {
-        /* event: keeper.refreshed (the store moved its score) */
         add_next_index_str(&p->refreshed, zend_string_copy(appid));
         return SUCCESS;
     }
@@ -326,7 +325,6 @@ zend_result wx_op_refresh_due(wx_op_t *op, wx_cache_obj_t *c, zend_long limit, z
             }
             break;
         }
-        /* event: keeper.progress (every N) */
     }
     op->pacing = false;
     freeReplyObject(r);

@@ -14,6 +14,8 @@
  * for the back-off), for all under a lock renewed page by page.
  */
 #include "platform.h"
+#include "log.h"
+
 #if PHP_VERSION_ID >= 80200
 # include "ext/random/php_random.h"
 #else
@@ -21,6 +23,20 @@
 #endif
 
 #include <sys/time.h>
+
+/* The refresh_token.recovered event: which authorizer, its fingerprint, where from. */
+static void wx_op_log_recovered(wx_op_t *op, wx_cache_obj_t *c, zend_string *authorizer, zend_string *refresh,
+                                const char *source)
+{
+    if (wx_op_log_on(op, c)) {
+        zval ctx;
+        array_init(&ctx);
+        add_assoc_str(&ctx, "authorizer_app_id", zend_string_copy(authorizer));
+        wx_log_add_fp(&ctx, "refresh_token", ZSTR_VAL(refresh), ZSTR_LEN(refresh));
+        add_assoc_string(&ctx, "source", source);
+        wx_op_log(op, c, WX_EV_REFRESH_TOKEN_RECOVERED, &ctx);
+    }
+}
 
 /* ------------------------------------------------------ compare-and-set */
 
@@ -119,7 +135,7 @@ static zend_string *wx_op_rt_recover(wx_op_t *op, wx_cache_obj_t *c, wx_op_fligh
         return NULL;
     }
     if (written) {
-        /* event: refresh_token.recovered */
+        wx_op_log_recovered(op, c, f->authorizer, refresh, "api_get_authorizer_info");
         return refresh;
     }
     zend_string_release(refresh);
@@ -203,7 +219,7 @@ zend_string *wx_op_recover_rejected(wx_op_t *op, wx_cache_obj_t *c, zend_string 
     } else if (current && !zend_string_equals(current, used)
                && wx_op_refresh_cas(op, c, authorizer, used, current, &written) == SUCCESS) {
         if (written) {
-            /* event: refresh_token.recovered */
+            wx_op_log_recovered(op, c, authorizer, current, "api_get_authorizer_info after 61023");
             wx_op_unstash(pending);
             return current;
         }
@@ -373,7 +389,7 @@ static zend_result wx_op_bulk_one(wx_op_t *op, wx_cache_obj_t *c, wx_op_bulk_t *
         goto out;
     }
     if (written) {
-        /* event: refresh_token.recovered */
+        wx_op_log_recovered(op, c, appid, refresh, "recoverRefreshTokens");
         add_next_index_str(&b->recovered, zend_string_copy(appid));
     } else {
         add_next_index_str(&b->kept, zend_string_copy(appid));
