@@ -199,6 +199,22 @@ typedef struct {
     const char          *doing;
 } wx_conn_x_t;
 
+/* An exchange of n commands on c, replies into `replies` (NULL: to a
+ * visitor, set by the caller) checked strictly or not; `doing` names it in
+ * messages. */
+static void wx_conn_x_begin(wx_conn_x_t *x, wx_conn_t *c, const wx_conn_cmd_t *cmds, size_t n, int strict,
+                            redisReply **replies, const char *doing)
+{
+    memset(x, 0, sizeof(*x));
+    x->c = c;
+    x->cmds = cmds;
+    x->n = n;
+    x->strict = strict;
+    x->replies = replies;
+    x->st = WX_CONN_OK;
+    x->doing = doing;
+}
+
 /* argv[0] fit for a message: at most 32 printable bytes. */
 static const char *wx_conn_cmd_name(const wx_conn_cmd_t *cmd, char *buf, size_t cap)
 {
@@ -728,13 +744,8 @@ static int wx_conn_handshake(wx_conn_t *c, int64_t deadline)
     }
     if (n == 0) return WX_CONN_OK;
 
-    memset(&x, 0, sizeof(x));
-    x.c = c;
-    x.cmds = cmds;
-    x.n = n;
-    x.strict = 1;
-    x.replies = replies;
-    x.doing = n > 1 ? "sending AUTH and SELECT" : n && sts[0] == WX_CONN_ERR_AUTH ? "sending AUTH" : "sending SELECT";
+    wx_conn_x_begin(&x, c, cmds, n, 1, replies,
+                    n > 1 ? "sending AUTH and SELECT" : n && sts[0] == WX_CONN_ERR_AUTH ? "sending AUTH" : "sending SELECT");
     if ((st = wx_conn_exchange(&x, deadline)) != WX_CONN_OK) return st;
     c->stats->round_trips++;
     c->stats->commands += n;
@@ -852,17 +863,9 @@ static int wx_conn_run(wx_conn_t *c, const wx_conn_cmd_t *cmds, size_t n, int st
      * had to connect */
     if (deadline == 0) deadline = wx_conn_now() + wx_conn_rt_ns(c);
 
-    x.c = c;
-    x.cmds = cmds;
-    x.n = n;
-    x.k = 0;
-    x.strict = strict;
-    x.replies = replies;
+    wx_conn_x_begin(&x, c, cmds, n, strict, replies, n > 1 ? "sending a pipeline" : "sending a command");
     x.fn = fn;
     x.ud = ud;
-    x.fn_done = 0;
-    x.st = WX_CONN_OK;
-    x.doing = n > 1 ? "sending a pipeline" : "sending a command";
     if ((st = wx_conn_exchange(&x, deadline)) != WX_CONN_OK) return st;
     c->stats->round_trips++;
     c->stats->commands += n;
@@ -877,11 +880,7 @@ int wx_conn_send(wx_conn_t *c, const wx_conn_cmd_t *cmds, size_t n, int64_t dead
 
     if (n == 0) return WX_CONN_OK;
     if ((st = wx_conn_ensure(c)) != WX_CONN_OK) return st;
-    memset(&x, 0, sizeof(x));
-    x.c = c;
-    x.cmds = cmds;
-    x.n = n;
-    x.doing = n > 1 ? "sending a pipeline" : "sending a command";
+    wx_conn_x_begin(&x, c, cmds, n, 0, NULL, n > 1 ? "sending a pipeline" : "sending a command");
     return wx_conn_x_send(&x, deadline, &waited);
 }
 
@@ -895,13 +894,7 @@ int wx_conn_recv(wx_conn_t *c, const wx_conn_cmd_t *cmds, size_t n, redisReply *
     if (!c->ctx) {
         return wx_conn_fail(c, WX_CONN_ERR_IO, "no reply to wait for: the connection was closed after sending");
     }
-    memset(&x, 0, sizeof(x));
-    x.c = c;
-    x.cmds = cmds;
-    x.n = n;
-    x.strict = 1;
-    x.replies = replies;
-    x.doing = n > 1 ? "reading the replies to a pipeline" : "reading a reply";
+    wx_conn_x_begin(&x, c, cmds, n, 1, replies, n > 1 ? "reading the replies to a pipeline" : "reading a reply");
     if ((st = wx_conn_x_recv(&x, deadline, 0)) != WX_CONN_OK) return st;
     c->stats->round_trips++;
     c->stats->commands += n;
@@ -955,12 +948,7 @@ int wx_conn_decode(wx_conn_t *c, const char *buf, size_t len, const wx_conn_cmd_
     wx_resp_reader_t rd;
     size_t pos = 0, i;
 
-    memset(&x, 0, sizeof(x));
-    x.c = c;
-    x.cmds = cmds;
-    x.n = n;
-    x.strict = 1;
-    x.replies = replies;
+    wx_conn_x_begin(&x, c, cmds, n, 1, replies, NULL);
     if (n == 0) return WX_CONN_OK;
     replies[0] = NULL;
     wx_resp_init(&rd, c->opts.max_reply_bytes);

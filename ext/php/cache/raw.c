@@ -69,6 +69,28 @@ static zend_result wx_cache_raw_argv(wx_argv_t *a, zend_string *cmd, zval *args,
     return SUCCESS;
 }
 
+/* The cache behind this, and the command into a (initialised here): NULL
+ * with an exception pending (a freed). */
+static wx_cache_obj_t *wx_cache_raw_begin(zval *self, wx_argv_t *a, zend_string *cmd, zval *args, uint32_t nargs,
+                                          uint32_t argn)
+{
+    wx_cache_obj_t *c = wx_cache_this(self);
+
+    wx_argv_init(a);
+    if (!c || wx_cache_raw_argv(a, cmd, args, nargs, argn) == FAILURE) {
+        wx_argv_free(a);
+        return NULL;
+    }
+    return c;
+}
+
+/* The reply as the method's return value; frees it. */
+static void wx_cache_raw_return(redisReply *r, zval *return_value)
+{
+    wx_cache_reply_to_zval(r, return_value);
+    freeReplyObject(r);
+}
+
 /* "host:port", or the socket path, of a node. */
 static void wx_cache_node_name(const wx_conn_t *node, char *buf, size_t cap)
 {
@@ -93,12 +115,7 @@ ZEND_METHOD(WxRedis_CacheBase, rawCommand)
         Z_PARAM_VARIADIC('*', args, nargs)
     ZEND_PARSE_PARAMETERS_END();
 
-    if (!(c = wx_cache_this(ZEND_THIS))) {
-        RETURN_THROWS();
-    }
-    wx_argv_init(&a);
-    if (wx_cache_raw_argv(&a, cmd, args, nargs, 2) == FAILURE) {
-        wx_argv_free(&a);
+    if (!(c = wx_cache_raw_begin(ZEND_THIS, &a, cmd, args, nargs, 2))) {
         RETURN_THROWS();
     }
     /* routed by its key on a cluster (core/wx_client.h) */
@@ -107,8 +124,7 @@ ZEND_METHOD(WxRedis_CacheBase, rawCommand)
     if (!r) {
         RETURN_THROWS();
     }
-    wx_cache_reply_to_zval(r, return_value);
-    freeReplyObject(r);
+    wx_cache_raw_return(r, return_value);
 }
 
 ZEND_METHOD(WxRedis_CacheBase, rawCommandAt)
@@ -130,12 +146,7 @@ ZEND_METHOD(WxRedis_CacheBase, rawCommandAt)
         Z_PARAM_VARIADIC('*', args, nargs)
     ZEND_PARSE_PARAMETERS_END();
 
-    if (!(c = wx_cache_this(ZEND_THIS))) {
-        RETURN_THROWS();
-    }
-    wx_argv_init(&a);
-    if (wx_cache_raw_argv(&a, cmd, args, nargs, 3) == FAILURE) {
-        wx_argv_free(&a);
+    if (!(c = wx_cache_raw_begin(ZEND_THIS, &a, cmd, args, nargs, 3))) {
         RETURN_THROWS();
     }
     if (!(masters = wx_store_masters(c, &n))) {
@@ -162,8 +173,7 @@ ZEND_METHOD(WxRedis_CacheBase, rawCommandAt)
         RETURN_THROWS();
     }
     wx_argv_free(&a);
-    wx_cache_reply_to_zval(r, return_value);
-    freeReplyObject(r);
+    wx_cache_raw_return(r, return_value);
 }
 
 ZEND_METHOD(WxRedis_CacheBase, topology)

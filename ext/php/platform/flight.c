@@ -237,6 +237,18 @@ static zend_result wx_op_wait(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f,
     }
 }
 
+/* An event's context: which token, whose. */
+static void wx_op_flight_ctx(const wx_op_flight_t *f, zval *ctx)
+{
+    array_init(ctx);
+    add_assoc_string(ctx, "token", (char *) f->kind->what);
+    if (f->authorizer) {
+        add_assoc_str(ctx, "authorizer_app_id", zend_string_copy(f->authorizer));
+    } else {
+        add_assoc_null(ctx, "authorizer_app_id");
+    }
+}
+
 /* token.refreshed / refresh.failed (the pending exception), and the
  * fleet's last refresh error. */
 static void wx_op_flight_log(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f, zend_string *owner,
@@ -252,13 +264,7 @@ static void wx_op_flight_log(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f, 
     if (!wx_op_log_on(op, c)) {
         return;
     }
-    array_init(&ctx);
-    add_assoc_string(&ctx, "token", (char *) f->kind->what);
-    if (f->authorizer) {
-        add_assoc_str(&ctx, "authorizer_app_id", zend_string_copy(f->authorizer));
-    } else {
-        add_assoc_null(&ctx, "authorizer_app_id");
-    }
+    wx_op_flight_ctx(f, &ctx);
     add_assoc_long(&ctx, "latency_ms", latency);
     if (fresh) {
         /* owner is the lock value, encoded (s:32:"<hex>";): the hex is what
@@ -334,13 +340,7 @@ static void wx_op_log_wait(wx_op_t *op, wx_cache_obj_t *c, wx_op_flight_t *f, do
     if (!wx_op_log_on(op, c)) {
         return;
     }
-    array_init(&ctx);
-    add_assoc_string(&ctx, "token", (char *) f->kind->what);
-    if (f->authorizer) {
-        add_assoc_str(&ctx, "authorizer_app_id", zend_string_copy(f->authorizer));
-    } else {
-        add_assoc_null(&ctx, "authorizer_app_id");
-    }
+    wx_op_flight_ctx(f, &ctx);
     add_assoc_long(&ctx, "waited_ms", (zend_long) ((wx_http_now() - since) * 1000));
     add_assoc_string(&ctx, "outcome", (char *) outcome);
     wx_op_log(op, c, WX_EV_LOCK_WAITED, &ctx);
