@@ -18,30 +18,7 @@ declare(strict_types=1);
 require __DIR__ . '/../support/ha.inc';
 require __DIR__ . '/../support/platform.inc';
 require __DIR__ . '/../support/doctor.inc';
-
-$n = 0;
-$failed = 0;
-function ok(bool $cond, string $what): bool
-{
-    global $n, $failed;
-    $n++;
-    if (!$cond) $failed++;
-    echo ($cond ? '' : 'not '), "ok $n - $what\n";
-    return $cond;
-}
-function timing(string $what, mixed $v): void
-{
-    echo "# timing $what: ", json_encode($v, JSON_UNESCAPED_SLASHES), "\n";
-}
-function attempt(string $what, callable $f): mixed
-{
-    try {
-        return $f();
-    } catch (Throwable $e) {
-        ok(false, "$what: " . get_class($e) . ': ' . $e->getMessage());
-        return null;
-    }
-}
+require __DIR__ . '/tap.inc';
 
 const HA_PREFIX = 'ha:';
 const HA_KEYS = 40;

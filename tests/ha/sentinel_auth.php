@@ -16,16 +16,7 @@
 declare(strict_types=1);
 require __DIR__ . '/../support/ha.inc';
 
-$n = 0;
-$failed = 0;
-function ok(bool $cond, string $what): bool
-{
-    global $n, $failed;
-    $n++;
-    if (!$cond) $failed++;
-    echo ($cond ? '' : 'not '), "ok $n - $what\n";
-    return $cond;
-}
+require __DIR__ . '/tap.inc';
 
 const DATA_PW = 'd@ta pw:1';
 const SENT_PW = 's3nt pw?&';
