@@ -36,13 +36,19 @@ static zend_result wx_cache_opt_string(zval *v, const char *name, char **dst)
     return SUCCESS;
 }
 
+/* A timeout wxredis accepts, from the options or the DSN. */
+static zend_always_inline bool wx_cache_timeout_ok(double d)
+{
+    return d > 0 && d <= WX_CACHE_TIMEOUT_MAX_SECONDS;
+}
+
 static zend_result wx_cache_opt_timeout(zval *v, const char *name, double *dst)
 {
     double d;
     if (Z_TYPE_P(v) == IS_LONG) d = (double) Z_LVAL_P(v);
     else if (Z_TYPE_P(v) == IS_DOUBLE) d = Z_DVAL_P(v);
     else d = -1;
-    if (!(d > 0 && d <= WX_CACHE_TIMEOUT_MAX_SECONDS)) {
+    if (!wx_cache_timeout_ok(d)) {
         wx_throw_invalid(WX_CACHE_ERR_ARGUMENT,
             "option \"%s\" must be a number of seconds greater than 0 (at most %d)",
             name, WX_CACHE_TIMEOUT_MAX_SECONDS);
@@ -154,7 +160,7 @@ static zend_result wx_cache_dsn_timeout(const char *v, const char *name, double 
 {
     char *end;
     double d = zend_strtod(v, (const char **) &end);
-    if (*v == '\0' || *end != '\0' || !(d > 0 && d <= WX_CACHE_TIMEOUT_MAX_SECONDS)) {
+    if (*v == '\0' || *end != '\0' || !wx_cache_timeout_ok(d)) {
         wx_throw_invalid(WX_CONN_ERR_DSN,
             "invalid DSN: %s must be a number of seconds greater than 0 (at most %d), not \"%s\"",
             name, WX_CACHE_TIMEOUT_MAX_SECONDS, v);

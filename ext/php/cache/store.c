@@ -171,20 +171,22 @@ zend_result wx_store_pipeline_at(wx_cache_obj_t *c, wx_conn_t *node, const wx_co
 
 wx_conn_t **wx_store_masters(wx_cache_obj_t *c, size_t *n)
 {
-    wx_conn_t *one, **all;
+    /* room for the usual deployments in one call; a larger cluster is
+     * asked again with room for all */
+    wx_conn_t *few[16], **all;
     size_t have;
 
-    if (wx_client_masters(c->client, &one, 1, &have) != WX_CONN_OK) {
+    if (wx_client_masters(c->client, few, 16, &have) != WX_CONN_OK) {
         goto fail;
     }
     all = safe_emalloc(have, sizeof(*all), 0);
-    if (have == 1) {
-        all[0] = one;
+    if (have <= 16) {
+        memcpy(all, few, have * sizeof(*all));
     } else if (wx_client_masters(c->client, all, have, n) != WX_CONN_OK) {
         efree(all);
         goto fail;
-    } else {
-        have = *n < have ? *n : have;
+    } else if (*n < have) {
+        have = *n;
     }
     *n = have;
     return all;
