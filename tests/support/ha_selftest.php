@@ -87,9 +87,12 @@ if (in_array('sentinel', $kinds, true)) {
         ok(wx_ha_sentinel_master($ha) === $ha['master'], 'sentinel: every sentinel names the master');
 
         $m = $ha['master'];
-        wx_ha_cmd($ha, $m, 'SET', 'selftest:k', 'v1');
-        $acked = wx_ha_cmd($ha, $m, 'WAIT', '2', '2000');
-        ok($acked === 2 && wx_ha_cmd($ha, $ha['replicas'][0], 'GET', 'selftest:k') === 'v1', 'sentinel: a write reaches both replicas (WAIT 2)');
+        $acked = wx_ha_set_wait($ha, $m, 'selftest:k', 'v1', 2);
+        $got = wx_ha_cmd($ha, $ha['replicas'][0], 'GET', 'selftest:k');
+        if (!ok($acked === 2 && $got === 'v1', 'sentinel: a write reaches both replicas (WAIT 2)')) {
+            echo '# acked ', json_encode($acked), ', the replica has ', json_encode($got), "
+";
+        }
 
         $ev = attempt(fn () => wx_ha_sentinel_failover($ha), 'sentinel: SENTINEL FAILOVER');
         if ($ev) {
@@ -105,8 +108,7 @@ if (in_array('sentinel', $kinds, true)) {
                 $r = wx_ha_role($ha, $m);
                 ok($s['master'] === $ev['new'] && $r['role'] === 'slave' && $r['master'] === $ev['new'],
                     'sentinel: settled: the old master is a replica of the new one');
-                wx_ha_cmd($ha, $ev['new'], 'SET', 'selftest:k', 'v2');
-                wx_ha_cmd($ha, $ev['new'], 'WAIT', '2', '2000');
+                wx_ha_set_wait($ha, $ev['new'], 'selftest:k', 'v2', 2);
                 // a just-demoted replica may still be in its first sync: poll
                 for ($t = 0, $got = null; $t < 50 && ($got = wx_ha_cmd($ha, $m, 'GET', 'selftest:k')) !== 'v2'; $t++) {
                     usleep(100000);
@@ -207,8 +209,7 @@ if (in_array('cluster', $kinds, true)) {
             }
         }
         $key = '{' . wx_ha_tag_for_slot($slot) . '}k';
-        wx_ha_cmd($ha, $victim, 'SET', $key, 'before-kill');
-        wx_ha_cmd($ha, $victim, 'WAIT', '1', '2000');
+        wx_ha_set_wait($ha, $victim, $key, 'before-kill', 1);
         $ev = attempt(fn () => wx_ha_cluster_kill_master($ha, $victim), 'cluster: kill -9 master');
         if ($ev) {
             timing('cluster kill -9 master', $ev);
