@@ -35,6 +35,8 @@ typedef struct {
  * between threads, so nothing needs a lock. */
 ZEND_BEGIN_MODULE_GLOBALS(wxredis)
     HashTable        pool;        /* persistent clients: opts key -> wx_client_t* */
+    HashTable        pool_dsn;    /* DSN -> a client of pool, for a constructor given
+                                     nothing else that shapes the connection */
     wx_conn_stats_t  conn_stats;  /* shared by every connection of the process */
     wx_cache_stats_t cache_stats;
     wx_xml_parser_t *xml_parser;  /* MessageCrypt's reusable parser, made on first

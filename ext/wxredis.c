@@ -29,12 +29,12 @@ static PHP_GINIT_FUNCTION(wxredis)
     ZEND_TSRMLS_CACHE_UPDATE();
 #endif
     memset(wxredis_globals, 0, sizeof(*wxredis_globals));
-    wx_pool_init(&wxredis_globals->pool);
+    wx_pool_init(&wxredis_globals->pool, &wxredis_globals->pool_dsn);
 }
 
 static PHP_GSHUTDOWN_FUNCTION(wxredis)
 {
-    wx_pool_destroy(&wxredis_globals->pool);
+    wx_pool_destroy(&wxredis_globals->pool, &wxredis_globals->pool_dsn);
     /* with each thread's globals under ZTS, so no thread leaks its parser */
     wx_xml_parser_free(wxredis_globals->xml_parser);
     wxredis_globals->xml_parser = NULL;

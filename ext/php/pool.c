@@ -24,14 +24,32 @@ static void wx_pool_client_dtor(zval *zv)
     wx_client_free((wx_client_t *) Z_PTR_P(zv));
 }
 
-void wx_pool_init(HashTable *pool)
+/* DSNs remembered per process: an application uses a few; one that makes
+ * a DSN per request must not grow the table without end. */
+#define WX_POOL_DSN_MAX 64
+
+void wx_pool_init(HashTable *pool, HashTable *by_dsn)
 {
     zend_hash_init(pool, 4, NULL, wx_pool_client_dtor, 1);
+    zend_hash_init(by_dsn, 4, NULL, NULL, 1);   /* points into pool */
 }
 
-void wx_pool_destroy(HashTable *pool)
+void wx_pool_destroy(HashTable *pool, HashTable *by_dsn)
 {
+    zend_hash_destroy(by_dsn);
     zend_hash_destroy(pool);
+}
+
+wx_client_t *wx_pool_find_dsn(const zend_string *dsn)
+{
+    return zend_hash_str_find_ptr(&WXREDIS_G(pool_dsn), ZSTR_VAL(dsn), ZSTR_LEN(dsn));
+}
+
+void wx_pool_remember_dsn(const zend_string *dsn, wx_client_t *cl)
+{
+    if (zend_hash_num_elements(&WXREDIS_G(pool_dsn)) < WX_POOL_DSN_MAX) {
+        zend_hash_str_update_ptr(&WXREDIS_G(pool_dsn), ZSTR_VAL(dsn), ZSTR_LEN(dsn), cl);
+    }
 }
 
 zend_long wx_pool_size(void)

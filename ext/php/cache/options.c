@@ -245,13 +245,29 @@ done:
     return rc;
 }
 
+/* Whether options holds only what belongs to the object (prefix, the
+ * decoding rules), so that the DSN alone decides the connection. */
+static bool wx_cache_options_per_object(HashTable *options)
+{
+    zend_string *name;
+
+    ZEND_HASH_FOREACH_STR_KEY(options, name) {
+        if (!name || !(zend_string_equals_literal(name, "prefix")
+                || zend_string_equals_literal(name, "allowed_classes")
+                || zend_string_equals_literal(name, "legacy_formats"))) {
+            return false;
+        }
+    } ZEND_HASH_FOREACH_END();
+    return true;
+}
+
 ZEND_METHOD(WxRedis_CacheBase, __construct)
 {
     zend_string *dsn = NULL;
     HashTable *options = NULL;
     wx_cache_obj_t *c = wx_cache_from_obj(Z_OBJ_P(ZEND_THIS));
     wx_client_opts_t o;
-    bool persistent = true;
+    bool persistent = true, by_dsn;
     char err[WX_CACHE_DSN_ERR_SIZE];
 
     ZEND_PARSE_PARAMETERS_START(0, 2)
@@ -265,6 +281,17 @@ ZEND_METHOD(WxRedis_CacheBase, __construct)
         RETURN_THROWS();
     }
     wx_client_opts_init(&o);
+    by_dsn = dsn && (!options || wx_cache_options_per_object(options));
+    if (by_dsn && (c->client = wx_pool_find_dsn(dsn))) {
+        /* this DSN was parsed before in this process, and pooled */
+        c->owns_client = false;
+        c->prefix = ZSTR_EMPTY_ALLOC();
+        if (options && wx_cache_apply_options(c, options, &o, &persistent) == FAILURE) {
+            c->client = NULL;
+            goto fail;
+        }
+        return;
+    }
     if (dsn && wx_topo_dsn_wants(ZSTR_VAL(dsn), ZSTR_LEN(dsn))) {
         /* Symfony's forms: several hosts, Sentinel, Cluster, parameters */
         if (wx_cache_parse_topo_dsn(dsn, &o, &persistent) == FAILURE) goto fail;
@@ -285,6 +312,9 @@ ZEND_METHOD(WxRedis_CacheBase, __construct)
     c->owns_client = !persistent;
     if (!c->client) {
         goto fail;
+    }
+    if (by_dsn && persistent) {
+        wx_pool_remember_dsn(dsn, c->client);
     }
     wx_client_opts_clear(&o);
     return;
