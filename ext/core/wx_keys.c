@@ -172,11 +172,16 @@ char *wx_keys_ttl_text(const wx_key_def_t *def, char *out, size_t cap)
 
 /* ------------------------------------------------------------- app ids */
 
-/* Bytes an app id may hold: printable ASCII but PSR-16's reserved
- * characters and the patterns' separators. */
+/* PSR-16's reserved characters and the patterns' separators, as a table:
+ * every key of a token read checks its app ids byte by byte. */
+static const unsigned char wx_keys_appid_sep[256] = {
+    ['{'] = 1, ['}'] = 1, ['('] = 1, [')'] = 1, ['/'] = 1, ['\\'] = 1, ['@'] = 1, [':'] = 1, ['.'] = 1,
+};
+
+/* Bytes an app id may hold: printable ASCII but those. */
 static int wx_keys_appid_byte(unsigned char ch)
 {
-    return ch > 0x20 && ch < 0x7f && !strchr("{}()/\\@:.", ch);
+    return ch > 0x20 && ch < 0x7f && !wx_keys_appid_sep[ch];
 }
 
 wx_keys_status_t wx_keys_check_appid(const char *s, size_t len, size_t *bad)

@@ -18,6 +18,9 @@ static zend_string *wx_op_decrypt_push(wx_op_t *op, wx_cache_obj_t *c, HashTable
     char *out = NULL;
     size_t out_len = 0;
 
+    if (wx_op_crypt(op) == FAILURE) {
+        return NULL;
+    }
     if (wx_message_crypt_open_push(op->crypt, query, body, &out, &out_len, NULL, &err) != WX_CRYPT_OK) {
         wx_throw(wx_ce_CryptException, err.code, "%s", err.msg);
         if (wx_op_log_on(op, c)) {

@@ -243,8 +243,6 @@ static zend_result wx_op_cfg_parse(wx_op_config_t *cfg, HashTable *config)
 zend_result wx_op_configure(wx_op_t *op, HashTable *config, zval *cache)
 {
     wx_op_config_t cfg = { NULL };
-    wx_crypt_t *crypt = NULL;
-    wx_error_t err;
     const char *base;
     size_t len;
 
@@ -271,16 +269,10 @@ zend_result wx_op_configure(wx_op_t *op, HashTable *config, zval *cache)
             return FAILURE;
         }
     }
-    if (wx_crypt_new(WX_STR(ZSTR_VAL(cfg.token), ZSTR_LEN(cfg.token)),
-                     WX_STR(ZSTR_VAL(cfg.aes_key), ZSTR_LEN(cfg.aes_key)),
-                     WX_STR(ZSTR_VAL(cfg.app_id), ZSTR_LEN(cfg.app_id)),
-                     cfg.previous_aes_key ? WX_STR(ZSTR_VAL(cfg.previous_aes_key), ZSTR_LEN(cfg.previous_aes_key))
-                                          : WX_STR(NULL, 0), &crypt, &err) != WX_CRYPT_OK) {
-        wx_throw_invalid(WX_OP_ERR_CONFIG, "config: %s", err.msg);
-        wx_op_config_free(&cfg);
-        return FAILURE;
-    }
-    op->crypt = crypt;
+    /* the keys were checked above; the decrypter waits for the first push */
+    op->token = zend_string_copy(cfg.token);
+    op->aes_key = zend_string_copy(cfg.aes_key);
+    op->previous_aes_key = cfg.previous_aes_key ? zend_string_copy(cfg.previous_aes_key) : NULL;
     op->app_id = zend_string_copy(cfg.app_id);
     /* our own copy, wiped when the object goes (the config's string may
      * be shared, even interned) */
@@ -302,5 +294,24 @@ zend_result wx_op_configure(wx_op_t *op, HashTable *config, zval *cache)
     op->clear_quota_interval = (zend_long) ceil(cfg.clear_quota_interval);
     ZVAL_COPY(&op->cache, cache);
     wx_op_config_free(&cfg);
+    return SUCCESS;
+}
+
+zend_result wx_op_crypt(wx_op_t *op)
+{
+    wx_error_t err;
+
+    if (op->crypt) {
+        return SUCCESS;
+    }
+    if (wx_crypt_new(WX_STR(ZSTR_VAL(op->token), ZSTR_LEN(op->token)),
+                     WX_STR(ZSTR_VAL(op->aes_key), ZSTR_LEN(op->aes_key)),
+                     WX_STR(ZSTR_VAL(op->app_id), ZSTR_LEN(op->app_id)),
+                     op->previous_aes_key ? WX_STR(ZSTR_VAL(op->previous_aes_key), ZSTR_LEN(op->previous_aes_key))
+                                          : WX_STR(NULL, 0), &op->crypt, &err) != WX_CRYPT_OK) {
+        /* the config was checked: only memory or OpenSSL can fail here */
+        wx_throw(wx_ce_CryptException, err.code, "%s", err.msg);
+        return FAILURE;
+    }
     return SUCCESS;
 }

@@ -26,6 +26,9 @@ static void wx_op_free(zend_object *obj)
     wx_op_t *op = wx_op_from_obj(obj);
     wx_crypt_free(op->crypt);
     op->crypt = NULL;
+    if (op->token) zend_string_release(op->token);
+    if (op->aes_key) zend_string_release(op->aes_key);
+    if (op->previous_aes_key) zend_string_release(op->previous_aes_key);
     if (op->app_id) zend_string_release(op->app_id);
     if (op->secret) {
         ZEND_SECURE_ZERO(ZSTR_VAL(op->secret), ZSTR_LEN(op->secret));
@@ -56,7 +59,7 @@ static HashTable *wx_op_get_gc(zend_object *obj, zval **table, int *n)
 static wx_op_t *wx_op_this_quiet(zval *zthis, wx_cache_obj_t **c)
 {
     wx_op_t *op = wx_op_from_obj(Z_OBJ_P(zthis));
-    if (!op->crypt) {
+    if (!op->app_id) {
         zend_throw_error(NULL, "%s object is not initialized: its constructor was not called",
                          ZSTR_VAL(Z_OBJCE_P(zthis)->name));
         return NULL;
@@ -100,7 +103,7 @@ ZEND_METHOD(WxRedis_OpenPlatformBase, __construct)
         Z_PARAM_OBJECT_OF_CLASS(cache, wx_ce_CacheBase)
     ZEND_PARSE_PARAMETERS_END();
 
-    if (op->crypt) {
+    if (op->app_id) {
         zend_throw_error(NULL, "Cannot call the constructor twice");
         RETURN_THROWS();
     }

@@ -65,8 +65,12 @@
 #define WX_OP_DEFAULT_MIN_REPLICAS_TIMEOUT 0.5
 
 typedef struct {
-    wx_crypt_t  *crypt;          /* NULL until the constructor ran */
-    zend_string *app_id;
+    wx_crypt_t  *crypt;          /* made by the first push (wx_op_crypt): token
+                                    pages never need its OpenSSL contexts */
+    zend_string *token;          /* the config's strings for it, checked by */
+    zend_string *aes_key;        /* the constructor (references, not copies: */
+    zend_string *previous_aes_key; /* the caller's config holds them anyway) */
+    zend_string *app_id;         /* NULL until the constructor ran */
     zend_string *secret;
     zend_string *api_base;       /* without a trailing slash, for messages */
     wx_http_url_t api;           /* api_base, parsed */
@@ -306,6 +310,9 @@ zend_result wx_op_pace(wx_op_t *op, wx_cache_obj_t *c, bool *interrupted);
 zend_result wx_op_clear_quota(wx_op_t *op, wx_cache_obj_t *c, zval *result);
 
 /* ---------------------------------------------------------- callback.c */
+
+/* The push decrypter, made on first use; FAILURE with an exception. */
+zend_result wx_op_crypt(wx_op_t *op);
 
 /* Verify, decrypt and act on a push, then call the handler (if
  * initialized) with the message as an array. */
