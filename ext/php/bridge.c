@@ -167,7 +167,10 @@ static zend_class_entry *wx_bridge_build(wx_bridge_class_t which, zend_class_ent
             return NULL;
         }
     }
-    if (!parent || parent->type != ZEND_INTERNAL_CLASS || parent->default_properties_count) {
+    /* no property tables to copy (CacheBase and OpenPlatformBase keep their
+     * state in the C object): a static one would need a map slot made now */
+    if (!parent || parent->type != ZEND_INTERNAL_CLASS || parent->default_properties_count
+            || parent->default_static_members_count) {
         return NULL;
     }
     ce = pemalloc(sizeof(zend_class_entry), 1);
