@@ -294,24 +294,29 @@ $outcome = function (string $w, string $rd, string $cache) use ($emu, $so, $env,
     }
     return ['other', $b['error']];
 };
-[$what, $why] = $outcome('none', 'php', 'symfony');
-ok($what === 'missing',
-    "control, Symfony RedisAdapter over phpredis: A on SERIALIZER_NONE, B on SERIALIZER_PHP: B says \"No component_verify_ticket found.\" (the lost ticket)",
-    "$what: $why\n" . @file_get_contents($sfLog));
-[$what, $why] = $outcome('php', 'none', 'symfony');
-ok($what === 'corrupted', 'control: A on SERIALIZER_PHP, B on SERIALIZER_NONE: B sends WeChat a corrupted ticket (61006)', "$what: $why");
-if ($what === 'corrupted') note($why);
-
+// Which pairs lose the ticket and which corrupt it depends on the
+// symfony/cache composer resolves (6.4.50 reads a SERIALIZER_NONE write on
+// SERIALIZER_PHP, an older one did not): the control is that some pairs do.
 $matrix = [];
 $tally = [];
+$pairs = [];
 foreach (['none', 'php', 'igbinary', 'json'] as $w) {
     foreach (['none', 'php', 'igbinary', 'json'] as $rd) {
-        [$what] = $outcome($w, $rd, 'symfony');
+        [$what, $why] = $outcome($w, $rd, 'symfony');
         $matrix[] = "$w->$rd $what";
         $tally[$what] = ($tally[$what] ?? 0) + 1;
+        $pairs[$what][] = "$w->$rd";
+        if ($what === 'corrupted' && !isset($corruptedWhy)) $corruptedWhy = $why;
     }
 }
 ksort($tally);
+ok(isset($pairs['missing']),
+    'control, Symfony RedisAdapter over phpredis, A and B on different serializers: B says "No component_verify_ticket found." (the lost ticket) for '
+    . implode(', ', $pairs['missing'] ?? ['no pair']),
+    @file_get_contents($sfLog));
+ok(isset($pairs['corrupted']),
+    'control: B sends WeChat a corrupted ticket (61006) for ' . implode(', ', $pairs['corrupted'] ?? ['no pair']));
+if (isset($corruptedWhy)) note($corruptedWhy);
 note('Symfony+phpredis, all 16 writer->reader serializer pairs through EasyWeChat: '
     . implode(', ', array_map(fn($k, $v) => "$v $k", array_keys($tally), $tally)));
 note(implode('; ', $matrix));
