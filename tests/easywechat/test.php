@@ -77,7 +77,7 @@ foreach (['w7corp/easywechat', 'symfony/cache', 'symfony/http-client', 'psr/simp
 note('composer installed: ' . implode(', ', $versions));
 note('http client: ' . get_class(Symfony\Component\HttpClient\HttpClient::create()) . (extension_loaded('curl') ? '' : ' (no ext-curl here)'));
 
-/** The extensions a process without php.ini needs for EasyWeChat (Debian builds them shared). */
+/** The extensions a process without php.ini needs for EasyWeChat (Debian builds them shared), and opcache. */
 function bare_php(string $so, array $more = []): array
 {
     $cmd = [PHP_BINARY, '-n', '-d', 'display_errors=stderr', '-d', 'error_reporting=-1'];
@@ -85,6 +85,11 @@ function bare_php(string $so, array $more = []): array
         if (is_file(ini_get('extension_dir') . "/$ext.so")) array_push($cmd, '-d', "extension=$ext");
     }
     array_push($cmd, '-d', "extension=$so");
+    // opcache as php-fpm has it: server A's requests then share the
+    // WxRedis\Cache class kept per process (ext/php/bridge.c)
+    if (is_file(ini_get('extension_dir') . '/opcache.so')) {
+        array_push($cmd, '-d', 'zend_extension=opcache', '-d', 'opcache.enable_cli=1');
+    }
     return $cmd;
 }
 
