@@ -106,7 +106,7 @@ typedef struct {
 } wx_bridge_kept_t;
 
 static wx_bridge_kept_t wx_kept[WX_BRIDGE_COUNT][WX_BRIDGE_KEPT_MAX];
-static zend_string *wx_logger_aware, *wx_logger, *wx_lc_logger;
+static zend_string *wx_logger, *wx_lc_logger;
 #endif
 
 static void wx_bridge_intern(const char *s, zend_string **name, zend_string **lc)
@@ -162,7 +162,7 @@ static zend_class_entry *wx_bridge_build(wx_bridge_class_t which, zend_class_ent
      * looks up its parameter's class: have it loaded, rather than left as
      * an obligation that only the linker of user classes resolves */
     for (i = 0; i < WX_BRIDGE_PSR_MAX; i++) {
-        if (psr[i] && zend_string_equals(n->psr[i], wx_logger_aware)
+        if (psr[i] && zend_string_equals_literal(n->psr[i], "Psr\\Log\\LoggerAwareInterface")
                 && !zend_lookup_class_ex(wx_logger, wx_lc_logger, 0)) {
             return NULL;
         }
@@ -335,11 +335,7 @@ void wx_bridge_startup(void)
         }
     }
 #ifndef ZTS
-    {
-        zend_string *lc;
-        wx_bridge_intern("Psr\\Log\\LoggerAwareInterface", &wx_logger_aware, &lc);
-        wx_bridge_intern("Psr\\Log\\LoggerInterface", &wx_logger, &wx_lc_logger);
-    }
+    wx_bridge_intern("Psr\\Log\\LoggerInterface", &wx_logger, &wx_lc_logger);
 #endif
     /* what ReflectionClass::getFileName() says, as under eval before */
     wx_bridge_filename = zend_string_init_interned("wxredis PSR bridge", sizeof("wxredis PSR bridge") - 1, 1);

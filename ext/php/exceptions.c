@@ -84,6 +84,15 @@ ZEND_METHOD(WxRedis_ApiException, getApi)
     wx_api_exception_prop(INTERNAL_FUNCTION_PARAM_PASSTHRU, ZEND_STRL("api"));
 }
 
+zend_string *wx_exception_take_message(void)
+{
+    zval rv;
+    zend_string *m = zval_get_string(zend_read_property_ex(EG(exception)->ce, EG(exception),
+                                                           ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv));
+    zend_clear_exception();
+    return m;
+}
+
 void wx_exceptions_register(void)
 {
     wx_ce_Exception = register_class_WxRedis_Exception(zend_ce_throwable);

@@ -35,4 +35,8 @@ ZEND_COLD void wx_throw_cache(zend_long code, const char *fmt, ...)
 ZEND_COLD void wx_throw_invalid(zend_long code, const char *fmt, ...)
     ZEND_ATTRIBUTE_FORMAT(printf, 2, 3);
 
+/* The pending exception's message (a new reference); the exception is
+ * cleared: for callers that report a failure instead of throwing it. */
+zend_string *wx_exception_take_message(void);
+
 #endif

@@ -84,7 +84,7 @@ static void wx_op_pass_failed(wx_op_pass_t *p, zend_string *appid, zend_long err
 static zend_result wx_op_pass_exception(wx_op_pass_t *p, zend_string *appid)
 {
     zend_object *ex = EG(exception);
-    zval rv, *code, *msg;
+    zval rv, *code;
     zend_long errcode;
 
     code = zend_read_property_ex(ex->ce, ex, ZSTR_KNOWN(ZEND_STR_CODE), 1, &rv);
@@ -93,9 +93,7 @@ static zend_result wx_op_pass_exception(wx_op_pass_t *p, zend_string *appid)
           || (errcode == WX_OP_ERR_NO_REFRESH_TOKEN && strstr(ZSTR_VAL(ex->ce->name), "InvalidArgument")))) {
         return FAILURE;
     }
-    msg = zend_read_property_ex(ex->ce, ex, ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv);
-    wx_op_pass_failed(p, appid, errcode, zval_get_string(msg));
-    zend_clear_exception();
+    wx_op_pass_failed(p, appid, errcode, wx_exception_take_message());
     return SUCCESS;
 }
 
@@ -178,11 +176,7 @@ static zend_result wx_op_pass_one(wx_op_t *op, wx_cache_obj_t *c, wx_op_pass_t *
     if (wx_op_check_appid(ZSTR_VAL(appid), ZSTR_LEN(appid), "authorizer app id in the registry") == FAILURE) {
         wx_argv_t cmd;
         redisReply *r;
-        zval rv;
-        zend_string *m = zval_get_string(zend_read_property_ex(EG(exception)->ce, EG(exception),
-                                                              ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv));
-        zend_clear_exception();
-        wx_op_pass_failed(p, appid, WX_OP_ERR_CONFIG, m);
+        wx_op_pass_failed(p, appid, WX_OP_ERR_CONFIG, wx_exception_take_message());
         /* nothing we wrote: no key can be built for it, so out it goes */
         wx_argv_init(&cmd);
         wx_op_registry_cmd_rem(op, c, &cmd, appid);

@@ -270,16 +270,6 @@ static void wx_op_bulk_fail(wx_op_bulk_t *b, zend_string *appid, const char *fmt
     add_assoc_str_ex(&b->failed, ZSTR_VAL(appid), ZSTR_LEN(appid), msg);
 }
 
-/* The pending exception's message, cleared. */
-static zend_string *wx_op_take_message(void)
-{
-    zval rv;
-    zend_string *m = zval_get_string(zend_read_property_ex(EG(exception)->ce, EG(exception),
-                                                           ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv));
-    zend_clear_exception();
-    return m;
-}
-
 /* Keep our lock alive; FAILURE (with an exception) when it is lost. */
 static zend_result wx_op_bulk_renew(wx_op_bulk_t *b, wx_cache_obj_t *c, bool force)
 {
@@ -322,7 +312,7 @@ static zend_result wx_op_bulk_one(wx_op_t *op, wx_cache_obj_t *c, wx_op_bulk_t *
     }
     appid = Z_STR_P(za);
     if (wx_op_check_appid(ZSTR_VAL(appid), ZSTR_LEN(appid), "authorizer_appid of api_get_authorizer_list") == FAILURE) {
-        msg = wx_op_take_message();
+        msg = wx_exception_take_message();
         wx_op_bulk_fail(b, appid, "%s", ZSTR_VAL(msg));
         zend_string_release(msg);
         return SUCCESS;
@@ -335,7 +325,7 @@ static zend_result wx_op_bulk_one(wx_op_t *op, wx_cache_obj_t *c, wx_op_bulk_t *
         if (zval_get_long(zend_read_property_ex(ex->ce, ex, ZSTR_KNOWN(ZEND_STR_CODE), 1, &rv)) != WX_CACHE_ERR_FORMAT) {
             return FAILURE;   /* Redis itself failed */
         }
-        msg = wx_op_take_message();
+        msg = wx_exception_take_message();
         wx_op_bulk_fail(b, appid, "the stored value is not wxredis's format and was left as it is: %s", ZSTR_VAL(msg));
         zend_string_release(msg);
         return SUCCESS;
@@ -356,7 +346,7 @@ static zend_result wx_op_bulk_one(wx_op_t *op, wx_cache_obj_t *c, wx_op_bulk_t *
         }
         b->calls++;
         if (wx_op_info_refresh(op, c, appid, &refresh) == FAILURE) {
-            msg = wx_op_take_message();
+            msg = wx_exception_take_message();
             wx_op_bulk_fail(b, appid, "not in the list's answer, and %s", ZSTR_VAL(msg));
             zend_string_release(msg);
             if (!stored) wx_op_registry_mark_missing(op, c, appid);
